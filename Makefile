@@ -14,9 +14,11 @@ GUEST_CFLAGS := -O2 -Wall -Wextra -static -I$(BUILD)/kselftest
 GUEST_SRCS := $(wildcard $(TOP)/tools/guest/*.c) $(wildcard $(TOP)/tests/*/*.c)
 GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 
-.PHONY: all modules guest setup check demo shell bench clean checkpatch help
+MEDIA := $(BUILD)/media/tone.mp3
 
-all: modules guest
+.PHONY: all modules guest media setup check demo shell bench clean checkpatch help
+
+all: modules guest media
 
 modules:
 	@test -n "$(KVER)" || exit 1
@@ -30,6 +32,15 @@ $(BUILD)/kselftest/kselftest_harness.h:
 $(BUILD)/guest/%: $(TOP)/%.c $(BUILD)/kselftest/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< -lm
+
+media: $(MEDIA)
+
+# A 1 kHz tone, 4 s, 44.1 kHz stereo, encoded to mp3: the sound tests play
+# it in the guest and look for it in the host-side capture.
+$(BUILD)/media/tone.mp3:
+	@mkdir -p $(dir $@)
+	sox -n -r 44100 -c 2 -b 16 $(BUILD)/media/tone.wav synth 4 sine 1000 vol 0.5
+	lame --quiet -b 192 $(BUILD)/media/tone.wav $@
 
 setup:
 	$(TOP)/tools/setup
@@ -62,6 +73,7 @@ help:
 	@echo '  modules        build the kernel modules against KDIR'
 	@echo '                 (KDIR=$(KDIR))'
 	@echo '  guest          build the static programs that run in the guest'
+	@echo '  media          build the test sound files'
 	@echo '  setup          install every Debian package the project needs'
 	@echo '  check          run the whole test suite in QEMU guests'
 	@echo '                 (TESTS="tests/net/test_x.sh ..." runs a subset)'

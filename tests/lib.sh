@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest test scripts: TAP output and common checks.
+# Source it: . /opt/shadowdrv/tests/lib.sh
+IP=/usr/bin/ip
+TAP_N=0
+TAP_FAIL=0
+
+tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+
+# tap_ok 1|0 DESCRIPTION
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = 1 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+		TAP_FAIL=$((TAP_FAIL + 1))
+	fi
+}
+
+# tap_cmd DESCRIPTION COMMAND...: ok when COMMAND succeeds
+tap_cmd() {
+	d=$1; shift
+	if "$@"; then tap_ok 1 "$d"; else tap_ok 0 "$d"; fi
+}
+
+tap_done() { [ "$TAP_FAIL" = 0 ]; exit $?; }
+
+# in_peer COMMAND...: run in the peer network namespace
+in_peer() { $IP netns exec peer "$@"; }

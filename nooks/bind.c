@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nooks: call-site binding of an isolated module's kernel imports.
+ *
+ * The isolated module's text is decoded instruction by instruction with the
+ * kernel's x86 decoder, one function at a time (function bounds come from
+ * the module's own kallsyms).  Every CALL rel32 (E8), JMP rel32 (E9, a tail
+ * call) and Jcc rel32 (0F 8x) whose target is exactly the address of a
+ * function in the import table is rewritten to reach the table's wrapper,
+ * using text_poke_bp() under text_mutex.  Each patched site is recorded
+ * (address, old displacement, import) so that unbinding restores the exact
+ * original bytes.  Nothing outside the bound module changes.
+ *
+ * text_poke_bp(), text_mutex and insn_decode() are not exported in 6.1 and
+ * are resolved by name once, when nooks.ko loads.  That is acceptable here
+ * because nooks.ko is a GPL module built for exactly this kernel, these are
+ * the primitives the kernel itself uses to patch module text (jump labels,
+ * static calls, ftrace, kprobes), and a missing symbol makes nooks.ko fail
+ * to load instead of patching text by hand (CR0.WP or set_memory_rw()
+ * games would race with the kernel's own text patching).
+ *
+ * Not redirected, by design:
+ *  - address-taken imports: a kernel function whose address the module
+ *    stores or passes as data (e.g. a callback such as
+ *    delayed_work_timer_fn, or a function pointer in an ops table) is
+ *    loaded with LEA/MOV and called later by the kernel or indirectly; only
+ *    direct branches are rewritten;
+ *  - calls through static calls (their sites belong to the static call
+ *    machinery, which rewrites them at any time), through the retpoline
+ *    thunks, or from code outside the module (e.g. a kernel helper the
+ *    module passed a callback to);
+ *  - branches carrying a prefix (length other than 5 or 6) - the compiler
+ *    does not emit them for calls to kernel functions; they are counted as
+ *    "skipped";
+ *  - instructions hidden under a kprobe or optprobe at bind time.
+ *
+ * Init text: a module bound while MODULE_STATE_COMING also has its init
+ * text patched.  When the module turns MODULE_STATE_LIVE, the loader frees
+ * its init text right after the LIVE notification, so this file's module
+ * notifier forgets the init sites then (they are not restored: that text
+ * never runs again).  A module bound once LIVE never has its init text
+ * patched.  On MODULE_STATE_GOING (unload, or failed init) the notifier
+ * restores every remaining site while the text still exists and detaches
+ * the binding from the module; the owner's later nooks_unbind_module() only
+ * frees the record.
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/elf.h>
+#include <linux/err.h>
+#include <linux/kallsyms.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/static_call_types.h>
+#include <linux/string.h>
+#include <asm/insn.h>
+#include <asm/unaligned.h>
+
+#include "bind.h"
+#include "symbols.h"
+
+#define CALL_REL32_OPCODE	0xe8
+#define JMP_REL32_OPCODE	0xe9
+#define TWO_BYTE_ESCAPE		0x0f
+#define BRANCH_REL32_LEN	5
+#define JCC_REL32_LEN		6
+
+enum nooks_site_kind {
+	NOOKS_SITE_CALL,
+	NOOKS_SITE_JMP,
+	NOOKS_SITE_JCC,
+	NOOKS_SITE_KINDS
+};
+
+static const char * const nooks_site_kind_name[NOOKS_SITE_KINDS] = {
+	[NOOKS_SITE_CALL] = "call",
+	[NOOKS_SITE_JMP] = "jmp",
+	[NOOKS_SITE_JCC] = "jcc",
+};
+
+/**
+ * struct nooks_site - one rewritten branch
+ * @addr: address of the branch's first byte
+ * @old_disp: rel32 displacement before binding (reaches the kernel function)
+ * @imp: index of the import in the binding's table
+ * @len: instruction length (5 for E8/E9, 6 for 0F 8x)
+ * @kind: enum nooks_site_kind
+ * @init: the site is in init text
+ */
+struct nooks_site {
+	unsigned long addr;
+	s32 old_disp;
+	u16 imp;
+	u8 len;
+	u8 kind;
+	bool init;
+};
+
+/**
+ * struct nooks_bound_import - one resolved import of a binding
+ * @sym: kernel function name (own copy)
+ * @target: its address
+ * @wrapper: address of the wrapper the module now calls
+ * @sites: patched sites per kind
+ * @init_sites: how many of them are in init text
+ * @init_dropped: init sites forgotten when the module went live
+ */
+struct nooks_bound_import {
+	const char *sym;
+	unsigned long target;
+	unsigned long wrapper;
+	unsigned int sites[NOOKS_SITE_KINDS];
+	unsigned int init_sites;
+	unsigned int init_dropped;
+};
+
+/**
+ * struct nooks_binding - record of everything patched in one module
+ * @node: entry in nooks_bindings while @mod is bound
+ * @mod: bound module; NULL once it went away (sites already restored)
+ * @name: module name, kept for nooks_binding_show() after @mod went away
+ * @nimp: number of imports
+ * @imp: the imports
+ * @nsites: number of patched sites in @sites
+ * @cap: allocated entries in @sites
+ * @sites: the patched sites, in address order
+ * @skipped: matching branches that could not be rewritten
+ * @init_dropped: init sites forgotten when the module went live
+ */
+struct nooks_binding {
+	struct list_head node;
+	struct module *mod;
+	char name[MODULE_NAME_LEN];
+	unsigned int nimp;
+	struct nooks_bound_import *imp;
+	unsigned int nsites;
+	unsigned int cap;
+	struct nooks_site *sites;
+	unsigned int skipped;
+	unsigned int init_dropped;
+};
+
+/* A stretch of text decoded linearly: one function. */
+struct nooks_range {
+	unsigned long start;
+	unsigned long end;	/* 0 until known */
+	unsigned long limit;	/* end of the text region holding @start */
+	bool init;
+};
+
+typedef int (*nooks_insn_decode_fn)(struct insn *insn, const void *kaddr,
+				    int buf_len, enum insn_mode m);
+typedef void (*nooks_text_poke_bp_fn)(void *addr, const void *opcode,
+				      size_t len, const void *emulate);
+
+static nooks_insn_decode_fn nooks_insn_decode;
+static nooks_text_poke_bp_fn nooks_text_poke_bp;
+static struct mutex *nooks_text_mutex;
+
+/* Protects nooks_bindings and every binding's sites; nests text_mutex. */
+static DEFINE_MUTEX(nooks_bind_lock);
+static LIST_HEAD(nooks_bindings);
+
+static struct nooks_binding *nooks_find_binding(struct module *mod)
+{
+	struct nooks_binding *b;
+
+	lockdep_assert_held(&nooks_bind_lock);
+	list_for_each_entry(b, &nooks_bindings, node)
+		if (b->mod == mod)
+			return b;
+	return NULL;
+}
+
+static void nooks_free_binding(struct nooks_binding *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nimp; i++)
+		kfree_const(b->imp[i].sym);
+	kfree(b->imp);
+	kvfree(b->sites);
+	kfree(b);
+}
+
+static bool nooks_in(unsigned long addr, const struct module_layout *l)
+{
+	unsigned long base = (unsigned long)l->base;
+
+	return l->base && addr >= base && addr < base + l->text_size;
+}
+
+static int nooks_range_cmp(const void *a, const void *b)
+{
+	const struct nooks_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	/* Same start (aliases): longest first, so the others are skipped. */
+	if (x->end != y->end)
+		return x->end > y->end ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Function ranges of the module's text from its kallsyms.  While the module
+ * is COMING, mod->kallsyms is the full symbol table (init symbols too);
+ * once LIVE it is the core-only copy.  Symbols are read with preemption
+ * disabled, as the kernel's own module kallsyms walkers do.
+ */
+static int nooks_collect_ranges(struct module *mod, bool with_init,
+				struct nooks_range **out, unsigned int *nr_out)
+{
+	const struct mod_kallsyms *ks;
+	struct nooks_range *r;
+	unsigned int num, i, nr = 0;
+
+	preempt_disable();
+	ks = rcu_dereference_sched(mod->kallsyms);
+	num = ks ? ks->num_symtab : 0;
+	preempt_enable();
+	if (!num)
+		return -ENOENT;
+
+	r = kvmalloc_array(num, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+
+	preempt_disable();
+	ks = rcu_dereference_sched(mod->kallsyms);
+	for (i = 0; ks && i < ks->num_symtab && nr < num; i++) {
+		const Elf_Sym *sym = &ks->symtab[i];
+		unsigned int type = ELF_ST_TYPE(sym->st_info);
+		unsigned long v = sym->st_value;
+		const struct module_layout *l;
+
+		if (sym->st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_NOTYPE))
+			continue;
+		if (nooks_in(v, &mod->core_layout))
+			l = &mod->core_layout;
+		else if (with_init && nooks_in(v, &mod->init_layout))
+			l = &mod->init_layout;
+		else
+			continue;
+
+		r[nr].start = v;
+		r[nr].limit = (unsigned long)l->base + l->text_size;
+		r[nr].end = sym->st_size ? min(v + sym->st_size, r[nr].limit) : 0;
+		r[nr].init = l == &mod->init_layout;
+		nr++;
+	}
+	preempt_enable();
+
+	sort(r, nr, sizeof(*r), nooks_range_cmp, NULL);
+
+	/* A symbol without a size runs to the next symbol. */
+	for (i = 0; i < nr; i++) {
+		unsigned int j;
+
+		if (r[i].end)
+			continue;
+		r[i].end = r[i].limit;
+		for (j = i + 1; j < nr; j++) {
+			if (r[j].start > r[i].start) {
+				r[i].end = min(r[j].start, r[i].limit);
+				break;
+			}
+		}
+	}
+
+	*out = r;
+	*nr_out = nr;
+	return 0;
+}
+
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+static bool nooks_is_static_call_site(struct module *mod, unsigned long addr)
+{
+	int i;
+
+	for (i = 0; i < mod->num_static_call_sites; i++) {
+		struct static_call_site *s = &mod->static_call_sites[i];
+
+		if ((unsigned long)&s->addr + s->addr == addr)
+			return true;
+	}
+	return false;
+}
+#else
+static bool nooks_is_static_call_site(struct module *mod, unsigned long addr)
+{
+	return false;
+}
+#endif
+
+/* Kind of a direct rel32 branch, or -1.  @len is the expected length. */
+static int nooks_branch_kind(const struct insn *insn, unsigned int *len)
+{
+	u8 op0 = insn->opcode.bytes[0];
+
+	if (insn->opcode.nbytes == 1 && op0 == CALL_REL32_OPCODE) {
+		*len = BRANCH_REL32_LEN;
+		return NOOKS_SITE_CALL;
+	}
+	if (insn->opcode.nbytes == 1 && op0 == JMP_REL32_OPCODE) {
+		*len = BRANCH_REL32_LEN;
+		return NOOKS_SITE_JMP;
+	}
+	if (insn->opcode.nbytes == 2 && op0 == TWO_BYTE_ESCAPE &&
+	    (insn->opcode.bytes[1] & 0xf0) == 0x80) {
+		*len = JCC_REL32_LEN;
+		return NOOKS_SITE_JCC;
+	}
+	return -1;
+}
+
+static bool nooks_disp32(unsigned long next_ip, unsigned long to, s32 *disp)
+{
+	long d = (long)(to - next_ip);
+
+	if (d != (s32)d)
+		return false;
+	*disp = d;
+	return true;
+}
+
+static int nooks_add_site(struct nooks_binding *b, unsigned long addr,
+			  const struct insn *insn, int kind, unsigned int imp,
+			  bool init)
+{
+	struct nooks_bound_import *bi = &b->imp[imp];
+	struct nooks_site *s;
+	s32 disp;
+
+	if (!nooks_disp32(addr + insn->length, bi->wrapper, &disp)) {
+		pr_err("%s: wrapper %ps for %s out of rel32 reach of %pS\n",
+		       b->name, (void *)bi->wrapper, bi->sym, (void *)addr);
+		return -ERANGE;
+	}
+
+	if (b->nsites == b->cap) {
+		unsigned int cap = b->cap ? 2 * b->cap : 64;
+		struct nooks_site *n;
+
+		n = kvrealloc(b->sites, b->cap * sizeof(*n), cap * sizeof(*n),
+			      GFP_KERNEL);
+		if (!n)
+			return -ENOMEM;
+		b->sites = n;
+		b->cap = cap;
+	}
+
+	s = &b->sites[b->nsites++];
+	s->addr = addr;
+	s->old_disp = insn->immediate.value;
+	s->imp = imp;
+	s->len = insn->length;
+	s->kind = kind;
+	s->init = init;
+	bi->sites[kind]++;
+	if (init)
+		bi->init_sites++;
+	return 0;
+}
+
+static int nooks_check_insn(struct nooks_binding *b, struct module *mod,
+			    unsigned long addr, const struct insn *insn,
+			    bool init)
+{
+	unsigned long target;
+	unsigned int i, len;
+	int kind;
+
+	kind = nooks_branch_kind(insn, &len);
+	if (kind < 0)
+		return 0;
+
+	target = addr + insn->length + (long)insn->immediate.value;
+	for (i = 0; i < b->nimp; i++)
+		if (b->imp[i].target == target)
+			break;
+	if (i == b->nimp)
+		return 0;
+
+	if (insn->length != len || nooks_is_static_call_site(mod, addr)) {
+		pr_warn("%s: not rewriting %s at %pS to %s\n", b->name,
+			nooks_site_kind_name[kind], (void *)addr, b->imp[i].sym);
+		b->skipped++;
+		return 0;
+	}
+	return nooks_add_site(b, addr, insn, kind, i, init);
+}
+
+/*
+ * Decode [start, end) linearly and record matching branches.  Returns
+ * where decoding stopped (normally @end); a byte sequence the decoder
+ * rejects ends the function early rather than guessing a resync point.
+ */
+static unsigned long nooks_scan_range(struct nooks_binding *b,
+				      struct module *mod, unsigned long start,
+				      unsigned long end, bool init, int *err)
+{
+	unsigned long p = start;
+
+	while (p < end) {
+		struct insn insn;
+		int avail = min_t(unsigned long, MAX_INSN_SIZE, end - p);
+
+		if (nooks_insn_decode(&insn, (void *)p, avail,
+				      INSN_MODE_KERN) < 0 || !insn.length) {
+			pr_debug("%s: cannot decode at %pS, skipping rest\n",
+				 b->name, (void *)p);
+			break;
+		}
+		*err = nooks_check_insn(b, mod, p, &insn, init);
+		if (*err)
+			break;
+		p += insn.length;
+	}
+	return p;
+}
+
+static int nooks_scan(struct nooks_binding *b, struct module *mod,
+		      const struct nooks_range *r, unsigned int nr)
+{
+	unsigned long cursor = 0;
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < nr && !err; i++) {
+		unsigned long start = r[i].start;
+
+		/* Aliases and nested symbols: never decode a byte twice. */
+		if (r[i].end <= cursor)
+			continue;
+		if (start < cursor)
+			start = cursor;
+		cursor = nooks_scan_range(b, mod, start, r[i].end, r[i].init,
+					  &err);
+	}
+	return err;
+}
+
+/* Does the site currently branch with displacement @disp? */
+static bool nooks_site_is(const struct nooks_site *s, s32 disp)
+{
+	const u8 *p = (const u8 *)s->addr;
+	unsigned int oplen = s->len - sizeof(s32);
+
+	switch (s->kind) {
+	case NOOKS_SITE_CALL:
+		if (p[0] != CALL_REL32_OPCODE)
+			return false;
+		break;
+	case NOOKS_SITE_JMP:
+		if (p[0] != JMP_REL32_OPCODE)
+			return false;
+		break;
+	default:
+		if (p[0] != TWO_BYTE_ESCAPE || (p[1] & 0xf0) != 0x80)
+			return false;
+		break;
+	}
+	return get_unaligned((const s32 *)(p + oplen)) == disp;
+}
+
+/* Rewrite the site's displacement; the opcode bytes stay as they are. */
+static void nooks_poke(const struct nooks_site *s, s32 disp)
+{
+	unsigned int oplen = s->len - sizeof(s32);
+	u8 buf[JCC_REL32_LEN];
+
+	memcpy(buf, (const void *)s->addr, oplen);
+	put_unaligned(disp, (s32 *)(buf + oplen));
+	nooks_text_poke_bp((void *)s->addr, buf, s->len, NULL);
+}
+
+static s32 nooks_wrapper_disp(const struct nooks_binding *b,
+			      const struct nooks_site *s)
+{
+	return (s32)(b->imp[s->imp].wrapper - (s->addr + s->len));
+}
+
+/* Point every recorded site at its wrapper.  Caller holds text_mutex. */
+static void nooks_patch_all(struct nooks_binding *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nsites; i++)
+		nooks_poke(&b->sites[i], nooks_wrapper_disp(b, &b->sites[i]));
+}
+
+/* Put every recorded site back and forget it.  Takes text_mutex. */
+static void nooks_restore_all(struct nooks_binding *b)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&nooks_bind_lock);
+	mutex_lock(nooks_text_mutex);
+	for (i = b->nsites; i-- > 0; ) {
+		const struct nooks_site *s = &b->sites[i];
+		struct nooks_bound_import *bi = &b->imp[s->imp];
+
+		if (WARN(!nooks_site_is(s, nooks_wrapper_disp(b, s)),
+			 "nooks: %s: site %pS for %s changed behind our back\n",
+			 b->name, (void *)s->addr, bi->sym))
+			continue;
+		nooks_poke(s, s->old_disp);
+	}
+	mutex_unlock(nooks_text_mutex);
+	for (i = 0; i < b->nimp; i++) {
+		memset(b->imp[i].sites, 0, sizeof(b->imp[i].sites));
+		b->imp[i].init_sites = 0;
+	}
+	b->nsites = 0;
+}
+
+/* The module went live: its init text is about to be freed. */
+static void nooks_drop_init_sites(struct nooks_binding *b)
+{
+	unsigned int i, kept = 0;
+
+	lockdep_assert_held(&nooks_bind_lock);
+	for (i = 0; i < b->nsites; i++) {
+		struct nooks_site *s = &b->sites[i];
+
+		if (s->init) {
+			struct nooks_bound_import *bi = &b->imp[s->imp];
+
+			bi->sites[s->kind]--;
+			bi->init_sites--;
+			bi->init_dropped++;
+			b->init_dropped++;
+			continue;
+		}
+		b->sites[kept++] = *s;
+	}
+	b->nsites = kept;
+}
+
+static int nooks_resolve_imports(struct nooks_binding *b,
+				 const struct nooks_import *tbl,
+				 unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		struct nooks_bound_import *bi = &b->imp[i];
+
+		if (!tbl[i].sym || !tbl[i].wrapper)
+			return -EINVAL;
+		bi->target = nooks_lookup_name(tbl[i].sym);
+		if (!bi->target) {
+			pr_err("%s: unknown kernel function %s\n", b->name,
+			       tbl[i].sym);
+			return -ENOENT;
+		}
+		bi->wrapper = (unsigned long)tbl[i].wrapper;
+		if (bi->wrapper == bi->target)
+			return -EINVAL;
+		bi->sym = kstrdup_const(tbl[i].sym, GFP_KERNEL);
+		if (!bi->sym)
+			return -ENOMEM;
+		b->nimp = i + 1;
+		for (j = 0; j < i; j++) {
+			if (b->imp[j].target == bi->target) {
+				pr_err("%s: %s listed twice (alias of %s)\n",
+				       b->name, bi->sym, b->imp[j].sym);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/**
+ * nooks_bind_module() - redirect a module's calls to kernel functions
+ * @mod: module to bind, in MODULE_STATE_COMING or MODULE_STATE_LIVE
+ * @tbl: kernel functions and the wrappers the module shall call instead
+ * @n: number of entries in @tbl
+ *
+ * Rewrites every direct CALL/JMP/Jcc rel32 in @mod's core text (and init
+ * text while @mod is COMING) whose target is a function of @tbl so that it
+ * reaches the matching wrapper.  Safe while @mod's code runs on other CPUs:
+ * each 5/6-byte branch is replaced with text_poke_bp().  The caller keeps
+ * @mod from being freed during the call (a module reference, or calling
+ * from a module notifier for @mod); afterwards the binding follows @mod's
+ * state by itself (see the top of this file).  Wrappers must stay loaded
+ * until nooks_unbind_module() returns and no call into them is in flight.
+ *
+ * Context: process context, may sleep.
+ * Return: the binding, or ERR_PTR(-EINVAL) for a bad table, -ENOENT for an
+ * unknown function, -EBUSY if @mod is already bound or not COMING/LIVE,
+ * -ERANGE if a wrapper is out of rel32 reach, -ENOMEM, -ENODEV if
+ * nooks_bind_init() failed.  On error nothing is patched.
+ */
+struct nooks_binding *nooks_bind_module(struct module *mod,
+					const struct nooks_import *tbl,
+					unsigned int n)
+{
+	struct nooks_range *ranges = NULL;
+	struct nooks_binding *b;
+	unsigned int nr = 0;
+	bool with_init;
+	int err;
+
+	if (!mod || !tbl || !n || n > U16_MAX)
+		return ERR_PTR(-EINVAL);
+	if (!nooks_text_poke_bp)
+		return ERR_PTR(-ENODEV);
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&b->node);
+	strscpy(b->name, mod->name, sizeof(b->name));
+	b->imp = kcalloc(n, sizeof(*b->imp), GFP_KERNEL);
+	if (!b->imp) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	err = nooks_resolve_imports(b, tbl, n);
+	if (err)
+		goto err_free;
+
+	mutex_lock(&nooks_bind_lock);
+	if (mod->state != MODULE_STATE_COMING &&
+	    mod->state != MODULE_STATE_LIVE) {
+		err = -EBUSY;
+		goto err_unlock;
+	}
+	if (nooks_find_binding(mod)) {
+		pr_err("%s: already bound\n", b->name);
+		err = -EBUSY;
+		goto err_unlock;
+	}
+	/*
+	 * The LIVE notification needs nooks_bind_lock, so a module seen
+	 * COMING here keeps its init text until we are done.
+	 */
+	with_init = mod->state == MODULE_STATE_COMING &&
+		    mod->init_layout.base && mod->init_layout.text_size;
+
+	err = nooks_collect_ranges(mod, with_init, &ranges, &nr);
+	if (err)
+		goto err_unlock;
+
+	/* text_mutex keeps jump labels etc. from changing text under us. */
+	mutex_lock(nooks_text_mutex);
+	err = nooks_scan(b, mod, ranges, nr);
+	if (!err)
+		nooks_patch_all(b);
+	mutex_unlock(nooks_text_mutex);
+	kvfree(ranges);
+	if (err)
+		goto err_unlock;
+
+	b->mod = mod;
+	list_add(&b->node, &nooks_bindings);
+	mutex_unlock(&nooks_bind_lock);
+
+	pr_info("%s: bound %u sites for %u imports%s\n", b->name, b->nsites,
+		b->nimp, with_init ? " (core and init text)" : "");
+	return b;
+
+err_unlock:
+	mutex_unlock(&nooks_bind_lock);
+err_free:
+	nooks_free_binding(b);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(nooks_bind_module);
+
+/**
+ * nooks_unbind_module() - undo nooks_bind_module() and free the binding
+ * @b: binding; NULL or an ERR_PTR are ignored
+ *
+ * Restores the original displacement of every site still patched, with
+ * text_poke_bp(), so it is safe on a live module whose code runs, and in a
+ * MODULE_STATE_GOING notifier.  If the module already went away, its sites
+ * were restored then and only the record is freed.  When this returns no
+ * new call from the module reaches a wrapper; calls that entered a wrapper
+ * before may still be running there: the wrappers' owner must wait for them
+ * before freeing the wrappers.
+ *
+ * Context: process context, may sleep.
+ */
+void nooks_unbind_module(struct nooks_binding *b)
+{
+	if (IS_ERR_OR_NULL(b))
+		return;
+
+	mutex_lock(&nooks_bind_lock);
+	if (b->mod) {
+		nooks_restore_all(b);
+		list_del_init(&b->node);
+		b->mod = NULL;
+		pr_info("%s: unbound\n", b->name);
+	}
+	mutex_unlock(&nooks_bind_lock);
+	nooks_free_binding(b);
+}
+EXPORT_SYMBOL_GPL(nooks_unbind_module);
+
+/**
+ * nooks_binding_sites() - number of sites currently redirected
+ * @b: binding
+ *
+ * Init sites dropped when the module went live and sites restored because
+ * the module went away are not counted.
+ *
+ * Return: the number of patched sites.
+ */
+unsigned int nooks_binding_sites(const struct nooks_binding *b)
+{
+	return IS_ERR_OR_NULL(b) ? 0 : READ_ONCE(b->nsites);
+}
+EXPORT_SYMBOL_GPL(nooks_binding_sites);
+
+/**
+ * nooks_binding_show() - describe a binding, one line per import
+ * @b: binding
+ * @m: seq_file to print to (debugfs/sysfs show)
+ *
+ * Prints a summary line, then for each import its patched sites by kind,
+ * how many of them are in init text, how many init sites were dropped when
+ * the module went live, and the wrapper.
+ *
+ * Context: process context, may sleep.
+ */
+void nooks_binding_show(const struct nooks_binding *b, struct seq_file *m)
+{
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(b))
+		return;
+
+	mutex_lock(&nooks_bind_lock);
+	seq_printf(m, "module %s %s sites %u init_dropped %u skipped %u\n",
+		   b->name, b->mod ? "bound" : "gone", b->nsites,
+		   b->init_dropped, b->skipped);
+	for (i = 0; i < b->nimp; i++) {
+		const struct nooks_bound_import *bi = &b->imp[i];
+		unsigned int k, total = 0;
+
+		for (k = 0; k < NOOKS_SITE_KINDS; k++)
+			total += bi->sites[k];
+		seq_printf(m, "%-24s %3u call %u jmp %u jcc %u init %u init_dropped %u -> %ps\n",
+			   bi->sym, total, bi->sites[NOOKS_SITE_CALL],
+			   bi->sites[NOOKS_SITE_JMP], bi->sites[NOOKS_SITE_JCC],
+			   bi->init_sites, bi->init_dropped,
+			   (void *)bi->wrapper);
+	}
+	mutex_unlock(&nooks_bind_lock);
+}
+EXPORT_SYMBOL_GPL(nooks_binding_show);
+
+static int nooks_bind_module_event(struct notifier_block *nb,
+				   unsigned long action, void *data)
+{
+	struct module *mod = data;
+	struct nooks_binding *b;
+
+	if (action != MODULE_STATE_LIVE && action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+
+	mutex_lock(&nooks_bind_lock);
+	b = nooks_find_binding(mod);
+	if (b && action == MODULE_STATE_LIVE) {
+		nooks_drop_init_sites(b);
+	} else if (b) {
+		nooks_restore_all(b);
+		list_del_init(&b->node);
+		b->mod = NULL;
+		pr_info("%s: going away, sites restored\n", b->name);
+	}
+	mutex_unlock(&nooks_bind_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block nooks_bind_nb = {
+	.notifier_call = nooks_bind_module_event,
+};
+
+/**
+ * nooks_bind_init() - resolve the kernel's text patching and decoder
+ *
+ * Must run from nooks.ko's init before any nooks_bind_module().
+ *
+ * Return: 0, -ENOENT if a needed kernel symbol is missing, or an error
+ * from register_module_notifier().
+ */
+int nooks_bind_init(void)
+{
+	nooks_insn_decode = (nooks_insn_decode_fn)nooks_lookup_name("insn_decode");
+	nooks_text_mutex = (struct mutex *)nooks_lookup_name("text_mutex");
+	if (!nooks_insn_decode || !nooks_text_mutex)
+		goto missing;
+	nooks_text_poke_bp = (nooks_text_poke_bp_fn)nooks_lookup_name("text_poke_bp");
+	if (!nooks_text_poke_bp)
+		goto missing;
+	return register_module_notifier(&nooks_bind_nb);
+
+missing:
+	pr_err("insn_decode, text_mutex or text_poke_bp not found\n");
+	nooks_text_poke_bp = NULL;
+	return -ENOENT;
+}
+
+/**
+ * nooks_bind_exit() - stop following module state; undo leftovers
+ *
+ * Every binding should have been unbound by its owner.  Any that is left
+ * is restored and freed with a warning, since its wrappers are about to
+ * disappear with nooks.ko.
+ */
+void nooks_bind_exit(void)
+{
+	struct nooks_binding *b, *tmp;
+
+	if (!nooks_text_poke_bp)
+		return;
+	unregister_module_notifier(&nooks_bind_nb);
+
+	mutex_lock(&nooks_bind_lock);
+	list_for_each_entry_safe(b, tmp, &nooks_bindings, node) {
+		WARN(1, "nooks: %s still bound at exit\n", b->name);
+		nooks_restore_all(b);
+		list_del(&b->node);
+		nooks_free_binding(b);
+	}
+	mutex_unlock(&nooks_bind_lock);
+}

@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/domain.c - isolation domains.
+ *
+ * A domain is created for a driver module by name (sysfs "add"), before or
+ * after the module loads. Its mode says what to do with the driver:
+ *
+ *   off      the driver runs natively
+ *   isolate  every call between driver and kernel is interposed; a fault
+ *            is contained and the driver restarted (Nooks restart)
+ *   shadow   as isolate, and a class shadow hides the failure
+ *
+ * Isolation starts at the driver's first instruction when the domain
+ * exists before the module loads (module notifier, MODULE_STATE_COMING,
+ * before its init runs), or by live attach: unbind the driver's devices,
+ * rewrite its call sites, bind the devices again.
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/rculist.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+
+#include "debugfs.h"
+#include "domain.h"
+#include "fault.h"
+#include "inject.h"
+#include "netdev.h"
+#include "restart.h"
+#include "symbols.h"
+#include "sysfs.h"
+#include "wrap.h"
+
+LIST_HEAD(nooks_domains);
+DEFINE_MUTEX(nooks_domains_lock);
+
+static struct nooks_import *nooks_imports;
+static unsigned int nooks_nr_imports;
+
+static const char * const nooks_mode_names[] = {
+	[NOOKS_MODE_OFF]	= "off",
+	[NOOKS_MODE_ISOLATE]	= "isolate",
+	[NOOKS_MODE_SHADOW]	= "shadow",
+};
+
+static const char * const nooks_state_names[] = {
+	[NOOKS_STATE_UNLOADED]	= "unloaded",
+	[NOOKS_STATE_NATIVE]	= "native",
+	[NOOKS_STATE_RUNNING]	= "running",
+	[NOOKS_STATE_FAILED]	= "failed",
+	[NOOKS_STATE_RECOVERING] = "recovering",
+	[NOOKS_STATE_FAILSTOP]	= "failstop",
+};
+
+const char *nooks_mode_name(int mode)
+{
+	return nooks_mode_names[mode];
+}
+
+/* Parse a mode name; -EINVAL when unknown. */
+int nooks_mode_parse(const char *buf)
+{
+	return sysfs_match_string(nooks_mode_names, buf);
+}
+
+const char *nooks_state_name(int state)
+{
+	return nooks_state_names[state];
+}
+
+struct nooks_domain *nooks_domain_find(const char *name)
+{
+	struct nooks_domain *dom;
+
+	list_for_each_entry_rcu(dom, &nooks_domains, node,
+				lockdep_is_held(&nooks_domains_lock))
+		if (!strcmp(dom->name, name))
+			return dom;
+	return NULL;
+}
+
+/*
+ * find_module() is not exported since 5.12; it may be called with
+ * preemption disabled instead of module_mutex held.
+ */
+static struct module *nooks_get_module(const char *name)
+{
+	static struct module *(*find)(const char *name);
+	struct module *mod;
+
+	if (!find)
+		find = (void *)nooks_lookup_name("find_module");
+	if (!find)
+		return NULL;
+	preempt_disable();
+	mod = find(name);
+	if (mod && (mod->state != MODULE_STATE_LIVE || !try_module_get(mod)))
+		mod = NULL;
+	preempt_enable();
+	return mod;
+}
+
+static bool nooks_in(unsigned long ip, unsigned long start, unsigned long end)
+{
+	return ip >= start && ip < end;
+}
+
+/**
+ * nooks_domain_of_ip() - the domain whose driver text holds @ip
+ * @ip: an instruction address
+ *
+ * Any context.
+ *
+ * Return: the domain or NULL.
+ */
+struct nooks_domain *nooks_domain_of_ip(unsigned long ip)
+{
+	struct nooks_domain *dom, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dom, &nooks_domains, node) {
+		if (nooks_in(ip, dom->text_start, dom->text_end) ||
+		    nooks_in(ip, dom->init_start, dom->init_end)) {
+			found = dom;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
+ * nooks_domain_of_caller() - the domain of the driver that called a wrapper
+ * @ret_ip: the wrapper's return address
+ *
+ * Return: the domain, or NULL when the caller is not an isolated driver
+ * (then the wrapper just forwards the call).
+ */
+struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip)
+{
+	struct nooks_domain *dom = nooks_domain_of_ip(ret_ip);
+	struct nooks_frame *f;
+
+	if (!dom) {
+		/*
+		 * Wrappers are reached only from rewritten driver call sites,
+		 * so a return address outside driver text means a tail call
+		 * (JMP): the driver function jumped here and the return goes
+		 * to its caller. The call is then still inside the protected
+		 * call that entered the driver.
+		 */
+		preempt_disable();
+		f = nooks_find_frame(preempt_count() & NOOKS_CTX_MASK,
+				     current_stack_pointer, false);
+		dom = f ? f->dom : NULL;
+		preempt_enable();
+	}
+	return dom && dom->mode != NOOKS_MODE_OFF ? dom : NULL;
+}
+
+static void nooks_domain_set_text(struct nooks_domain *dom, struct module *mod)
+{
+	unsigned long base;
+
+	if (!mod) {
+		dom->text_start = dom->text_end = 0;
+		dom->init_start = dom->init_end = 0;
+		return;
+	}
+	base = (unsigned long)mod->core_layout.base;
+	dom->text_start = base;
+	dom->text_end = base + mod->core_layout.text_size;
+	base = (unsigned long)mod->init_layout.base;
+	dom->init_start = base;
+	dom->init_end = base ? base + mod->init_layout.text_size : 0;
+}
+
+/**
+ * nooks_domain_fail() - a fault was contained: fail the domain
+ * @dom: the domain
+ * @kind: enum nooks_fault_kind
+ *
+ * Any context, hardirq included. Nothing enters the driver from now on;
+ * its devices stop DMA and interrupts; its net devices stop their queues.
+ * Recovery then runs in process context.
+ */
+void nooks_domain_fail(struct nooks_domain *dom, int kind)
+{
+	if (cmpxchg(&dom->state, NOOKS_STATE_RUNNING, NOOKS_STATE_FAILED) !=
+	    NOOKS_STATE_RUNNING)
+		return;
+	atomic_inc(&dom->failures);
+	if (!dom->last_fault.when_ns || dom->last_fault.kind != kind ||
+	    kind == NOOKS_FAULT_STORM) {
+		dom->last_fault.kind = kind;
+		dom->last_fault.ip = 0;
+		dom->last_fault.addr = 0;
+		dom->last_fault.what = "";
+		dom->last_fault.ctx = in_hardirq() ? "hardirq" :
+				      in_serving_softirq() ? "softirq" :
+				      "process";
+		dom->last_fault.when_ns = local_clock();
+	}
+	nooks_pci_quiesce(dom);
+	nooks_netdev_stop(dom);
+	if (dom->ops && dom->ops->failed)
+		dom->ops->failed(dom);
+	nooks_restart_schedule(dom);
+}
+
+/*
+ * Text check of the hang watchdog (NMI-safe): a hung call may be aborted
+ * while it runs the driver's own code (or the injected endless loop), not
+ * inside a kernel function the driver called.
+ */
+static bool nooks_domain_text_check(struct nooks_domain *dom, unsigned long ip)
+{
+	if (!dom)
+		return false;
+	return nooks_in(ip, READ_ONCE(dom->text_start), READ_ONCE(dom->text_end)) ||
+	       nooks_in(ip, READ_ONCE(dom->init_start), READ_ONCE(dom->init_end)) ||
+	       nooks_inject_in_loop(ip);
+}
+
+/* Fault handler of the containment engine (nooks/fault.c). */
+static void nooks_domain_on_fault(struct nooks_frame *f)
+{
+	struct nooks_domain *dom = f->dom;
+
+	if (!dom)
+		return;
+	if (READ_ONCE(dom->state) == NOOKS_STATE_RUNNING) {
+		dom->last_fault.kind = f->fault;
+		dom->last_fault.ip = f->fault_ip;
+		dom->last_fault.addr = f->fault_addr;
+		dom->last_fault.what = f->what;
+		dom->last_fault.ctx = f->ctx & HARDIRQ_MASK ? "hardirq" :
+				      f->ctx & SOFTIRQ_MASK ? "softirq" :
+				      "process";
+		dom->last_fault.when_ns = local_clock();
+		pr_err("%s: contained %s at %pS in %s (%s context)\n",
+		       dom->name, nooks_fault_name(f->fault),
+		       (void *)f->fault_ip, f->what, dom->last_fault.ctx);
+	}
+	nooks_domain_fail(dom, f->fault);
+}
+
+/* The pci_driver a live module registered, if any. */
+static int nooks_find_pdrv(struct device_driver *drv, void *data)
+{
+	struct nooks_domain *dom = data;
+
+	if (drv->owner != dom->mod)
+		return 0;
+	dom->pdrv = to_pci_driver(drv);
+	return 1;
+}
+
+static int nooks_count_dev(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+static int nooks_collect_dev(struct device *dev, void *data)
+{
+	struct nooks_devlist *l = data;
+
+	if (l->n < l->max)
+		l->devs[l->n++] = get_device(dev);
+	return 0;
+}
+
+/**
+ * nooks_domain_unbind_devices() - unbind the driver from all its devices
+ * @dom: the domain
+ * @l: receives the devices, with a reference each, for
+ *	nooks_domain_bind_devices()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nooks_domain_unbind_devices(struct nooks_domain *dom,
+				struct nooks_devlist *l)
+{
+	struct pci_driver *pdrv = dom->pdrv;
+	unsigned int i, n = 0;
+
+	l->n = 0;
+	l->max = 0;
+	l->devs = NULL;
+	if (!pdrv)
+		return 0;
+	if (driver_for_each_device(&pdrv->driver, NULL, &n, nooks_count_dev))
+		return -EINVAL;
+	if (!n)
+		return 0;
+	l->devs = kcalloc(n, sizeof(*l->devs), GFP_KERNEL);
+	if (!l->devs)
+		return -ENOMEM;
+	l->max = n;
+	if (driver_for_each_device(&pdrv->driver, NULL, l, nooks_collect_dev))
+		return -EINVAL;
+	for (i = 0; i < l->n; i++)
+		device_release_driver(l->devs[i]);
+	return 0;
+}
+
+/*
+ * Bind @l's devices again (to whatever driver wants them) and drop them.
+ * Return: 0 when every device got a driver, else -ENODEV.
+ */
+int nooks_domain_bind_devices(struct nooks_devlist *l)
+{
+	unsigned int i, bound = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (device_attach(l->devs[i]) > 0)
+			bound++;
+		put_device(l->devs[i]);
+	}
+	kfree(l->devs);
+	l->devs = NULL;
+	return bound == l->n ? 0 : -ENODEV;
+}
+
+static int nooks_domain_attach(struct nooks_domain *dom)
+{
+	struct nooks_binding *b;
+
+	b = nooks_bind_module(dom->mod, nooks_imports, nooks_nr_imports);
+	if (IS_ERR(b)) {
+		pr_err("%s: cannot interpose on the driver: %pe\n", dom->name,
+		       b);
+		return PTR_ERR(b);
+	}
+	dom->binding = b;
+	if (dom->pdrv)
+		nooks_pci_wrap_driver(dom, dom->pdrv);
+	dom->last_fault.when_ns = 0;
+	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
+	pr_info("%s: isolated (%u call sites)\n", dom->name,
+		nooks_binding_sites(b));
+	return 0;
+}
+
+static void nooks_domain_detach(struct nooks_domain *dom)
+{
+	nooks_inject_disarm(dom);
+	if (dom->binding) {
+		nooks_unbind_module(dom->binding);
+		dom->binding = NULL;
+	}
+	nooks_pci_unwrap_driver(dom);
+	nooks_cb_del_domain(dom);
+	nooks_track_forget_all(dom);
+	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :
+					  NOOKS_STATE_UNLOADED);
+}
+
+/*
+ * Isolate or de-isolate a loaded driver: unbind its devices, switch, bind
+ * them again. Caller holds dom->ctl.
+ */
+static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
+{
+	struct nooks_devlist devs;
+	int ret;
+
+	if (!dom->pdrv)
+		bus_for_each_drv(&pci_bus_type, NULL, dom, nooks_find_pdrv);
+	ret = nooks_domain_unbind_devices(dom, &devs);
+	if (ret)
+		return ret;
+	if (isolate) {
+		ret = nooks_domain_attach(dom);
+	} else {
+		nooks_domain_detach(dom);
+		pr_info("%s: native\n", dom->name);
+	}
+	nooks_domain_bind_devices(&devs);
+	return ret;
+}
+
+static const struct nooks_domain_ops *nooks_shadow_ops;
+
+/**
+ * nooks_shadow_register() - plug a recovery layer (shadow drivers) in
+ * @ops: its hooks; domains in shadow mode use them
+ *
+ * Return: 0, or -EBUSY when one is registered already.
+ */
+int nooks_shadow_register(const struct nooks_domain_ops *ops)
+{
+	int ret = 0;
+
+	mutex_lock(&nooks_domains_lock);
+	if (nooks_shadow_ops)
+		ret = -EBUSY;
+	else
+		nooks_shadow_ops = ops;
+	mutex_unlock(&nooks_domains_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nooks_shadow_register);
+
+/**
+ * nooks_shadow_unregister() - unplug the recovery layer
+ * @ops: what nooks_shadow_register() was given
+ *
+ * Domains in shadow mode fall back to isolate mode.
+ */
+void nooks_shadow_unregister(const struct nooks_domain_ops *ops)
+{
+	struct nooks_domain *dom;
+
+	mutex_lock(&nooks_domains_lock);
+	list_for_each_entry(dom, &nooks_domains, node) {
+		mutex_lock(&dom->ctl);
+		if (dom->mode == NOOKS_MODE_SHADOW)
+			WRITE_ONCE(dom->mode, NOOKS_MODE_ISOLATE);
+		dom->ops = NULL;
+		mutex_unlock(&dom->ctl);
+	}
+	nooks_shadow_ops = NULL;
+	mutex_unlock(&nooks_domains_lock);
+}
+EXPORT_SYMBOL_GPL(nooks_shadow_unregister);
+
+/**
+ * nooks_domain_set_mode() - change what a domain does with its driver
+ * @dom: the domain
+ * @mode: enum nooks_mode
+ *
+ * Process context. Switching between isolate and shadow keeps the driver
+ * running; switching to or from off re-binds its devices.
+ *
+ * Return: 0, -EBUSY while the module is coming or going, or an error of
+ * the attach.
+ */
+int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
+{
+	int old, ret = 0;
+
+	mutex_lock(&dom->ctl);
+	if (mode == dom->mode)
+		goto out;
+	if (mode == NOOKS_MODE_SHADOW && !READ_ONCE(nooks_shadow_ops)) {
+		ret = -EOPNOTSUPP;	/* no shadow layer loaded */
+		goto out;
+	}
+	old = dom->mode;
+	dom->ops = mode == NOOKS_MODE_SHADOW ? nooks_shadow_ops : NULL;
+	/* wrappers serve a driver only while its mode is not off */
+	WRITE_ONCE(dom->mode, mode);
+	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF)) {
+		if (!try_module_get(dom->mod)) {
+			ret = -EBUSY;
+		} else {
+			ret = nooks_domain_switch(dom, mode != NOOKS_MODE_OFF);
+			module_put(dom->mod);
+		}
+		if (ret) {
+			WRITE_ONCE(dom->mode, old);
+			dom->ops = NULL;
+		}
+	}
+out:
+	mutex_unlock(&dom->ctl);
+	return ret;
+}
+
+/**
+ * nooks_domain_create() - create the domain of a driver module
+ * @name: module name
+ *
+ * Return: the domain, or ERR_PTR(-EEXIST, -EINVAL, -ENOMEM).
+ */
+struct nooks_domain *nooks_domain_create(const char *name)
+{
+	struct nooks_domain *dom;
+	struct module *mod;
+	int ret;
+
+	if (!*name || strlen(name) >= MODULE_NAME_LEN || strchr(name, '/') ||
+	    !strcmp(name, THIS_MODULE->name))
+		return ERR_PTR(-EINVAL);
+	dom = kzalloc(sizeof(*dom), GFP_KERNEL);
+	if (!dom)
+		return ERR_PTR(-ENOMEM);
+	strscpy(dom->name, name, sizeof(dom->name));
+	mutex_init(&dom->ctl);
+	mutex_init(&dom->lock);
+	INIT_LIST_HEAD(&dom->netdevs);
+	nooks_track_init(&dom->track);
+	nooks_restart_init(dom);
+
+	mutex_lock(&nooks_domains_lock);
+	if (nooks_domain_find(name)) {
+		mutex_unlock(&nooks_domains_lock);
+		kfree(dom);
+		return ERR_PTR(-EEXIST);
+	}
+	ret = nooks_sysfs_domain_add(dom);	/* frees dom on error */
+	if (ret) {
+		mutex_unlock(&nooks_domains_lock);
+		return ERR_PTR(ret);
+	}
+	/* the reference keeps the module from going before we are listed */
+	mod = nooks_get_module(name);
+	if (mod) {
+		dom->mod = mod;
+		nooks_domain_set_text(dom, mod);
+		dom->state = NOOKS_STATE_NATIVE;
+	}
+	nooks_debugfs_domain_add(dom);
+	list_add_tail_rcu(&dom->node, &nooks_domains);
+	mutex_unlock(&nooks_domains_lock);
+	if (mod)
+		module_put(mod);
+	return dom;
+}
+
+/**
+ * nooks_domain_destroy() - return the driver to native and drop the domain
+ * @dom: the domain
+ */
+void nooks_domain_destroy(struct nooks_domain *dom)
+{
+	nooks_domain_set_mode(dom, NOOKS_MODE_OFF);
+	nooks_restart_cancel(dom);
+	mutex_lock(&nooks_domains_lock);
+	list_del_rcu(&dom->node);
+	mutex_unlock(&nooks_domains_lock);
+	synchronize_rcu();
+	nooks_debugfs_domain_del(dom);
+	nooks_sysfs_domain_del(dom);	/* frees dom */
+}
+
+static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
+			       void *data)
+{
+	struct module *mod = data;
+	struct nooks_domain *dom;
+
+	mutex_lock(&nooks_domains_lock);
+	dom = nooks_domain_find(mod->name);
+	mutex_unlock(&nooks_domains_lock);
+	if (!dom)
+		return NOTIFY_DONE;
+
+	/* a recovery in flight holds dom->ctl, and fails to get the module */
+	if (action == MODULE_STATE_GOING)
+		nooks_restart_cancel(dom);
+	mutex_lock(&dom->ctl);
+	switch (action) {
+	case MODULE_STATE_COMING:
+		dom->mod = mod;
+		dom->pdrv = NULL;
+		nooks_domain_set_text(dom, mod);
+		dom->state = NOOKS_STATE_NATIVE;
+		if (dom->mode != NOOKS_MODE_OFF && nooks_domain_attach(dom))
+			WRITE_ONCE(dom->mode, NOOKS_MODE_OFF);
+		break;
+	case MODULE_STATE_LIVE:
+		/* init text is freed now */
+		dom->init_start = dom->init_end = 0;
+		break;
+	case MODULE_STATE_GOING:
+		if (dom->mod != mod)
+			break;
+		if (dom->state == NOOKS_STATE_FAILED) {
+			/* unloaded before its recovery ran: the driver's exit
+			 * did not enter it, so release what it held
+			 */
+			nooks_track_release_all(dom);
+		} else if (dom->track.total) {
+			pr_warn("%s: unloaded holding %u tracked objects\n",
+				dom->name, dom->track.total);
+		}
+		nooks_domain_detach(dom);
+		dom->mod = NULL;
+		dom->pdrv = NULL;
+		nooks_domain_set_text(dom, NULL);
+		WRITE_ONCE(dom->state, NOOKS_STATE_UNLOADED);
+		break;
+	}
+	mutex_unlock(&dom->ctl);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block nooks_module_nb = {
+	.notifier_call = nooks_module_notify,
+};
+
+static int nooks_imports_build(void)
+{
+	static const struct nooks_import_table *tables[] = {
+		&nooks_mem_imports, &nooks_irq_imports, &nooks_sched_imports,
+		&nooks_pci_imports, &nooks_net_imports,
+	};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(tables); i++)
+		n += tables[i]->n;
+	nooks_imports = kcalloc(n, sizeof(*nooks_imports), GFP_KERNEL);
+	if (!nooks_imports)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(tables); i++) {
+		memcpy(nooks_imports + nooks_nr_imports, tables[i]->imports,
+		       tables[i]->n * sizeof(*nooks_imports));
+		nooks_nr_imports += tables[i]->n;
+	}
+	return 0;
+}
+
+int nooks_domain_init(void)
+{
+	int ret;
+
+	ret = nooks_imports_build();
+	if (ret)
+		return ret;
+	nooks_fault_set_handler(nooks_domain_on_fault);
+	nooks_hang_set_text_check(nooks_domain_text_check);
+	ret = register_module_notifier(&nooks_module_nb);
+	if (ret)
+		goto err_free_imports;
+	return 0;
+
+err_free_imports:
+	nooks_hang_set_text_check(NULL);
+	nooks_fault_set_handler(NULL);
+	kfree(nooks_imports);
+	return ret;
+}
+
+void nooks_domain_exit(void)
+{
+	struct nooks_domain *dom;
+
+	unregister_module_notifier(&nooks_module_nb);
+	for (;;) {
+		mutex_lock(&nooks_domains_lock);
+		dom = list_first_entry_or_null(&nooks_domains,
+					       struct nooks_domain, node);
+		mutex_unlock(&nooks_domains_lock);
+		if (!dom)
+			break;
+		dom->dying = true;
+		nooks_domain_destroy(dom);
+	}
+	nooks_hang_set_text_check(NULL);
+	nooks_fault_set_handler(NULL);
+	kfree(nooks_imports);
+}

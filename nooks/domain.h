@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nooks/domain.h - isolation domains: one per isolated driver module.
+ */
+#ifndef _NOOKS_DOMAIN_H
+#define _NOOKS_DOMAIN_H
+
+#include <linux/atomic.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "frame.h"
+#include "track.h"
+
+struct nooks_binding;
+struct pci_dev;
+struct pci_device_id;
+struct pci_driver;
+struct nooks_netdev;
+
+/**
+ * enum nooks_mode - what a domain does with its driver
+ * @NOOKS_MODE_OFF: native: the driver runs unwrapped
+ * @NOOKS_MODE_ISOLATE: wrapped; on failure, Nooks restart (new devices)
+ * @NOOKS_MODE_SHADOW: wrapped; on failure, the class shadow takes over
+ *	and the driver is restarted behind it
+ */
+enum nooks_mode {
+	NOOKS_MODE_OFF,
+	NOOKS_MODE_ISOLATE,
+	NOOKS_MODE_SHADOW,
+};
+
+/**
+ * enum nooks_state - where a domain is in its life
+ * @NOOKS_STATE_UNLOADED: the driver module is not loaded
+ * @NOOKS_STATE_NATIVE: loaded, not isolated (mode off)
+ * @NOOKS_STATE_RUNNING: isolated and healthy
+ * @NOOKS_STATE_FAILED: a fault was contained; nothing enters the driver
+ * @NOOKS_STATE_RECOVERING: being released and restarted
+ * @NOOKS_STATE_FAILSTOP: failed and left stopped (restart failed or
+ *	policy said no)
+ */
+enum nooks_state {
+	NOOKS_STATE_UNLOADED,
+	NOOKS_STATE_NATIVE,
+	NOOKS_STATE_RUNNING,
+	NOOKS_STATE_FAILED,
+	NOOKS_STATE_RECOVERING,
+	NOOKS_STATE_FAILSTOP,
+};
+
+/* Phases of a restart, timed in struct nooks_recovery. */
+enum nooks_phase {
+	NOOKS_PHASE_STOP,	/* device quiesced, detach callers */
+	NOOKS_PHASE_WAIT,	/* wait for calls in flight to leave */
+	NOOKS_PHASE_RELEASE,	/* free what the driver held */
+	NOOKS_PHASE_RESET,	/* reset the device */
+	NOOKS_PHASE_RESTART,	/* re-probe the driver */
+	NOOKS_PHASE_REPLAY,	/* shadow mode: replay logged state */
+	NOOKS_PHASE_NR,
+};
+
+/**
+ * struct nooks_recovery - timing of the last recovery
+ * @ns: duration of each enum nooks_phase, in nanoseconds
+ * @total_ns: from fault to devices back
+ * @ok: the restart succeeded
+ */
+struct nooks_recovery {
+	u64 ns[NOOKS_PHASE_NR];
+	u64 total_ns;
+	bool ok;
+};
+
+/**
+ * struct nooks_fault_info - what the last contained fault was
+ * @kind: enum nooks_fault_kind
+ * @ip: faulting instruction
+ * @addr: faulting data address, if any
+ * @what: entry point the driver was called through
+ * @ctx: "process", "softirq" or "hardirq"
+ * @when_ns: local_clock() at the fault
+ */
+struct nooks_fault_info {
+	int kind;
+	unsigned long ip;
+	unsigned long addr;
+	const char *what;
+	const char *ctx;
+	u64 when_ns;
+};
+
+/**
+ * struct nooks_domain_ops - hooks of a recovery layer (shadow/) on a domain
+ * @failed: a fault was contained (any context; must not sleep)
+ * @recover: process context: restart the driver; return 0 when the
+ *	devices are back. NULL means plain Nooks restart.
+ */
+struct nooks_domain_ops {
+	void (*failed)(struct nooks_domain *dom);
+	int (*recover)(struct nooks_domain *dom);
+};
+
+/**
+ * struct nooks_domain - isolation domain of one driver module
+ * @name: module name
+ * @node: entry in the list of all domains
+ * @kobj: /sys/kernel/shadow/<name>
+ * @ctl: serialises mode changes, attach/detach and recovery
+ * @lock: protects @netdevs
+ * @mode: enum nooks_mode
+ * @state: enum nooks_state
+ * @mod: the driver module while loaded
+ * @text_start: start of the module's core text (for caller lookup)
+ * @text_end: end of the module's core text
+ * @init_start: start of the module's init text while it exists
+ * @init_end: end of the module's init text
+ * @binding: import call sites rewritten to nooks wrappers
+ * @pdrv: the driver's pci_driver once registered
+ * @orig_probe: the driver's own probe
+ * @orig_remove: the driver's own remove
+ * @orig_shutdown: the driver's own shutdown
+ * @inflight: protected calls in progress
+ * @track: resources the driver holds
+ * @recover_work: runs the restart in process context
+ * @restarting: the driver is being re-probed: a failure now is final
+ * @failures: contained faults
+ * @recoveries: successful restarts
+ * @last_fault: the last contained fault
+ * @last: timing of the last recovery
+ * @ops: recovery layer hooks (shadow mode)
+ * @ops_data: private data of that layer
+ * @netdevs: struct nooks_netdev of the driver's registered net devices
+ * @dying: being removed
+ * @debugfs: /sys/kernel/debug/shadow/<name>
+ * @inject: armed fault injection (nooks/inject.c)
+ */
+struct nooks_domain {
+	char name[MODULE_NAME_LEN];
+	struct list_head node;
+	struct kobject kobj;
+	struct mutex ctl;
+	struct mutex lock;
+	int mode;
+	int state;
+	struct module *mod;
+	unsigned long text_start, text_end;
+	unsigned long init_start, init_end;
+	struct nooks_binding *binding;
+	struct pci_driver *pdrv;
+	int (*orig_probe)(struct pci_dev *pdev, const struct pci_device_id *id);
+	void (*orig_remove)(struct pci_dev *pdev);
+	void (*orig_shutdown)(struct pci_dev *pdev);
+	atomic_t inflight;
+	struct nooks_track track;
+	struct work_struct recover_work;
+	bool restarting;
+	atomic_t failures;
+	atomic_t recoveries;
+	struct nooks_fault_info last_fault;
+	struct nooks_recovery last;
+	const struct nooks_domain_ops *ops;
+	void *ops_data;
+	struct list_head netdevs;
+	bool dying;
+	struct dentry *debugfs;
+	struct nooks_inject *inject;
+};
+
+extern struct list_head nooks_domains;
+extern struct mutex nooks_domains_lock;
+
+struct nooks_domain *nooks_domain_find(const char *name);
+struct nooks_domain *nooks_domain_create(const char *name);
+void nooks_domain_destroy(struct nooks_domain *dom);
+int nooks_domain_set_mode(struct nooks_domain *dom, int mode);
+struct nooks_domain *nooks_domain_of_ip(unsigned long ip);
+struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip);
+void nooks_domain_fail(struct nooks_domain *dom, int kind);
+int nooks_domain_init(void);
+void nooks_domain_exit(void);
+
+const char *nooks_mode_name(int mode);
+const char *nooks_state_name(int state);
+int nooks_shadow_register(const struct nooks_domain_ops *ops);
+void nooks_shadow_unregister(const struct nooks_domain_ops *ops);
+
+/**
+ * nooks_entry_begin() - admit a call from the kernel into the driver
+ * @dom: the driver's domain
+ *
+ * Return: true when the driver may be called (the caller must then call
+ * nooks_entry_end()), false when the domain is failed or recovering and
+ * the caller must answer on the driver's behalf.
+ */
+static __always_inline bool nooks_entry_begin(struct nooks_domain *dom)
+{
+	atomic_inc(&dom->inflight);
+	if (likely(READ_ONCE(dom->state) == NOOKS_STATE_RUNNING))
+		return true;
+	atomic_dec(&dom->inflight);
+	return false;
+}
+
+static __always_inline void nooks_entry_end(struct nooks_domain *dom)
+{
+	atomic_dec(&dom->inflight);
+}
+
+/**
+ * NOOKS_CALL() - call a driver function as a protected call
+ * @dom: domain of the driver
+ * @what: entry point name (string literal)
+ * @ret: lvalue that receives the result
+ * @call: the call expression
+ * @fail: value of @ret when the domain is not running or the call faulted
+ */
+#define NOOKS_CALL(dom, what, ret, call, fail)				\
+	do {								\
+		struct nooks_frame __f;					\
+									\
+		if (!nooks_entry_begin(dom)) {				\
+			(ret) = (fail);					\
+			break;						\
+		}							\
+		if (nooks_call_begin(&__f, (dom), (what))) {		\
+			nooks_entry_end(dom);				\
+			(ret) = (fail);					\
+			break;						\
+		}							\
+		(ret) = (call);						\
+		nooks_call_end(&__f);					\
+		nooks_entry_end(dom);					\
+	} while (0)
+
+/* NOOKS_CALL() for functions returning void; @fail is a statement. */
+#define NOOKS_CALL_VOID(dom, what, call, fail)				\
+	do {								\
+		struct nooks_frame __f;					\
+									\
+		if (!nooks_entry_begin(dom)) {				\
+			fail;						\
+			break;						\
+		}							\
+		if (nooks_call_begin(&__f, (dom), (what))) {		\
+			nooks_entry_end(dom);				\
+			fail;						\
+			break;						\
+		}							\
+		call;							\
+		nooks_call_end(&__f);					\
+		nooks_entry_end(dom);					\
+	} while (0)
+
+#endif /* _NOOKS_DOMAIN_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Nooks: internals shared by fault.c and hang.c.
+ */
+#ifndef _NOOKS_FAULT_H
+#define _NOOKS_FAULT_H
+
+#include <linux/preempt.h>
+#include <linux/types.h>
+
+#include "frame.h"
+
+struct pt_regs;
+
+/*
+ * The part of preempt_count() that names the context a frame belongs to:
+ * NMI and hardirq nesting, and "serving a softirq".  Preemption and
+ * bh-disable counts are left out: a driver may change them inside a call.
+ */
+#define NOOKS_CTX_MASK	(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)
+
+struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
+				     bool nmi);
+void nooks_redirect(struct pt_regs *regs, struct nooks_frame *f, int kind,
+		    unsigned long addr);
+bool nooks_cpu_may_have_frames(int cpu);
+
+/* nooks/jump.S */
+void nooks_ret_stub(void);
+
+#endif /* _NOOKS_FAULT_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nooks/frame.h - protected calls into an isolated driver.
+ *
+ * A protected call saves a jump buffer in a struct nooks_frame that lives
+ * on the caller's stack, publishes the frame, and calls into the driver.
+ * If the processor raises an exception (page fault, #GP, #UD/BUG, #DE)
+ * while the frame is innermost for the faulting context, or the hang
+ * watchdog finds the call overdue, the trap frame is rewritten so that
+ * execution resumes in nooks_longjmp() with that frame, and
+ * nooks_call_begin() returns a second time with the fault kind.
+ *
+ * Usage (the macro must be expanded in the function that owns the frame):
+ *
+ *	struct nooks_frame f;
+ *
+ *	if (nooks_call_begin(&f, dom, "ndo_open"))
+ *		return -EIO;		// driver faulted; f.fault says how
+ *	ret = orig_ops->ndo_open(dev);
+ *	nooks_call_end(&f);
+ */
+#ifndef _NOOKS_FRAME_H
+#define _NOOKS_FRAME_H
+
+/* Indexes into nooks_frame.jb, shared with nooks/jump.S. */
+#define NOOKS_JB_RBX	0
+#define NOOKS_JB_RBP	1
+#define NOOKS_JB_R12	2
+#define NOOKS_JB_R13	3
+#define NOOKS_JB_R14	4
+#define NOOKS_JB_R15	5
+#define NOOKS_JB_RSP	6
+#define NOOKS_JB_RIP	7
+#define NOOKS_JB_NR	8
+
+#ifndef __ASSEMBLY__
+
+#include <linux/compiler.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct nooks_domain;
+struct task_struct;
+
+/**
+ * enum nooks_fault_kind - why a protected call was aborted
+ * @NOOKS_FAULT_NONE: not aborted
+ * @NOOKS_FAULT_PAGE: page fault (NULL or wild pointer)
+ * @NOOKS_FAULT_GP: general protection fault (e.g. non-canonical address)
+ * @NOOKS_FAULT_BUG: BUG() or another invalid opcode (#UD)
+ * @NOOKS_FAULT_DIVIDE: divide error (#DE)
+ * @NOOKS_FAULT_HANG: the call ran longer than the hang bound
+ * @NOOKS_FAULT_STORM: interrupt storm from the driver's device
+ * @NOOKS_FAULT_OTHER: any other trap the die notifier saw
+ */
+enum nooks_fault_kind {
+	NOOKS_FAULT_NONE,
+	NOOKS_FAULT_PAGE,
+	NOOKS_FAULT_GP,
+	NOOKS_FAULT_BUG,
+	NOOKS_FAULT_DIVIDE,
+	NOOKS_FAULT_HANG,
+	NOOKS_FAULT_STORM,
+	NOOKS_FAULT_OTHER,
+	NOOKS_FAULT_NR,
+};
+
+/**
+ * struct nooks_frame - one protected call in progress
+ * @jb: callee-saved registers, stack and return address (nooks/jump.S)
+ * @node: link in the list of frames of its context (task or CPU)
+ * @task: task that entered the call
+ * @ctx: interrupt-context bits of preempt_count() at entry
+ * @preempt: full preempt_count() at entry, restored after a fault
+ * @rcu_depth: RCU read-side nesting at entry, restored after a fault
+ * @irqflags: interrupt flags at entry, restored after a fault
+ * @cpu: CPU the call entered on (meaningful for atomic contexts)
+ * @start_ns: local_clock() at entry, for the hang watchdog
+ * @dom: isolation domain being entered
+ * @what: name of the entry point, for reports and traces
+ * @fault: enum nooks_fault_kind, set when aborted
+ * @fault_ip: instruction pointer of the fault
+ * @fault_addr: faulting data address (page faults), else 0
+ */
+struct nooks_frame {
+	unsigned long jb[NOOKS_JB_NR];
+	struct list_head node;
+	struct task_struct *task;
+	unsigned long ctx;
+	int preempt;
+	int rcu_depth;
+	unsigned long irqflags;
+	int cpu;
+	u64 start_ns;
+	struct nooks_domain *dom;
+	const char *what;
+	int fault;
+	unsigned long fault_ip;
+	unsigned long fault_addr;
+};
+
+int nooks_setjmp(struct nooks_frame *f) __attribute__((returns_twice));
+void __noreturn nooks_longjmp(struct nooks_frame *f, int val);
+
+void nooks_frame_prepare(struct nooks_frame *f, struct nooks_domain *dom,
+			 const char *what);
+void nooks_frame_push(struct nooks_frame *f);
+int nooks_frame_recover(struct nooks_frame *f);
+void nooks_call_end(struct nooks_frame *f);
+
+/**
+ * nooks_call_begin() - enter a protected call
+ * @f: frame on the caller's stack
+ * @dom: domain being entered
+ * @what: entry point name (static string)
+ *
+ * Return: 0 when entering; the enum nooks_fault_kind (non-zero) when the
+ * call was aborted, after preempt count, RCU nesting and IRQ flags have
+ * been restored and the domain has been told about the fault.
+ */
+#define nooks_call_begin(f, dom, what)					\
+	({								\
+		int __nooks_r;						\
+		nooks_frame_prepare((f), (dom), (what));		\
+		if (nooks_setjmp(f) == 0) {				\
+			nooks_frame_push(f);				\
+			__nooks_r = 0;					\
+		} else {						\
+			__nooks_r = nooks_frame_recover(f);		\
+		}							\
+		__nooks_r;						\
+	})
+
+/**
+ * typedef nooks_fault_handler_t - told about every aborted protected call
+ * @f: the aborted frame; f->fault, f->fault_ip and f->fault_addr say why
+ *
+ * Called by nooks_frame_recover() after the caller's preempt count, RCU
+ * nesting and IRQ flags are restored, in the context of the protected
+ * call: process, softirq or hardirq. It must not sleep.
+ */
+typedef void (*nooks_fault_handler_t)(struct nooks_frame *f);
+
+void nooks_fault_set_handler(nooks_fault_handler_t fn);
+bool nooks_fault_replace_handler(nooks_fault_handler_t old,
+				 nooks_fault_handler_t fn);
+const char *nooks_fault_name(int kind);
+
+/**
+ * typedef nooks_text_check_t - may a hung call be aborted at this IP?
+ * @dom: domain of the overdue frame (never NULL: frames without a domain
+ *	get nooks_hang_default_text_check())
+ * @ip: interrupted instruction pointer
+ *
+ * Called from hardirq or NMI context; must be NMI-safe.
+ */
+typedef bool (*nooks_text_check_t)(struct nooks_domain *dom, unsigned long ip);
+
+void nooks_hang_set_text_check(nooks_text_check_t fn);
+bool nooks_hang_default_text_check(struct nooks_domain *dom, unsigned long ip);
+unsigned int nooks_hang_get_ms(void);
+
+int nooks_fault_init(void);
+void nooks_fault_exit(void);
+int nooks_hang_init(void);
+void nooks_hang_exit(void);
+
+#endif /* !__ASSEMBLY__ */
+
+#endif /* _NOOKS_FRAME_H */

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/inject.c - fault injection into an isolated driver, for tests.
+ *
+ * /sys/kernel/debug/shadow/<driver>/inject takes "FAULT FUNCTION [AFTER]":
+ * a kprobe on FUNCTION (a function of the driver) lets AFTER calls pass
+ * and, on the next one, makes the driver commit FAULT:
+ *
+ *   null     NULL pointer dereference (page fault)
+ *   gpf      dereference of a non-canonical pointer (#GP)
+ *   bug      BUG() (#UD)
+ *   hang     endless loop (the hang watchdog must abort it)
+ *   error    FUNCTION returns -EIO at once without running
+ *   corrupt  FUNCTION's first argument (a pointer) is made non-canonical,
+ *            so the driver's own code faults on it
+ *
+ * "off" disarms. Reading shows what is armed and whether it fired. The
+ * fault runs in the context the driver function was called in (process,
+ * softirq or hardirq), on the driver's stack, exactly as if the driver had
+ * done it: for the first four the probe diverts the driver's function to
+ * a small routine of this file that commits the fault.
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/linkage.h>
+#include <linux/kprobes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "domain.h"
+#include "inject.h"
+
+enum nooks_inject_kind {
+	NOOKS_INJ_NULL,
+	NOOKS_INJ_GPF,
+	NOOKS_INJ_BUG,
+	NOOKS_INJ_HANG,
+	NOOKS_INJ_ERROR,
+	NOOKS_INJ_CORRUPT,
+};
+
+static const char * const nooks_inject_names[] = {
+	[NOOKS_INJ_NULL]	= "null",
+	[NOOKS_INJ_GPF]		= "gpf",
+	[NOOKS_INJ_BUG]		= "bug",
+	[NOOKS_INJ_HANG]	= "hang",
+	[NOOKS_INJ_ERROR]	= "error",
+	[NOOKS_INJ_CORRUPT]	= "corrupt",
+};
+
+/**
+ * struct nooks_inject - one armed injection
+ * @kp: the probe on the driver function
+ * @dom: the domain
+ * @kind: enum nooks_inject_kind
+ * @after: calls to let pass
+ * @hits: calls seen
+ * @fired: the fault was committed
+ * @func: the function name (kp.symbol_name points here)
+ */
+struct nooks_inject {
+	struct kprobe kp;
+	struct nooks_domain *dom;
+	int kind;
+	unsigned long after;
+	atomic_long_t hits;
+	bool fired;
+	char func[KSYM_NAME_LEN];
+};
+
+/* Read through a volatile pointer so the compiler cannot see the NULL. */
+static int *volatile nooks_inject_null_ptr;
+
+static noinline void nooks_inject_do_null(void)
+{
+	WRITE_ONCE(*nooks_inject_null_ptr, 1);
+}
+
+static noinline void nooks_inject_do_gpf(void)
+{
+	int *volatile p = (int *)0xdead000000000100UL;
+
+	WRITE_ONCE(*p, 1);
+}
+
+static noinline void nooks_inject_do_bug(void)
+{
+	BUG();
+}
+
+/*
+ * The endless loop. Its bounds are exported to the hang watchdog's text
+ * check: aborting here is as safe as in driver text.
+ */
+void nooks_inject_do_hang(void);
+asm(".pushsection .text\n"
+    ".globl nooks_inject_do_hang\n"
+    ".type nooks_inject_do_hang, @function\n"
+    "nooks_inject_do_hang:\n"
+    "1:	pause\n"
+    "	jmp 1b\n"
+    ".globl nooks_inject_hang_end\n"
+    "nooks_inject_hang_end:\n"
+    "	int3\n"
+    ".size nooks_inject_do_hang, . - nooks_inject_do_hang\n"
+    ".popsection\n");
+extern const char nooks_inject_hang_end[];
+
+/* Return at once to the probed function's caller (rax holds the value). */
+void nooks_inject_do_return(void);
+asm(".pushsection .text\n"
+    ".globl nooks_inject_do_return\n"
+    ".type nooks_inject_do_return, @function\n"
+    "nooks_inject_do_return:\n"
+    ASM_RET
+    ".size nooks_inject_do_return, . - nooks_inject_do_return\n"
+    ".popsection\n");
+
+bool nooks_inject_in_loop(unsigned long ip)
+{
+	return ip >= (unsigned long)nooks_inject_do_hang &&
+	       ip < (unsigned long)nooks_inject_hang_end;
+}
+
+static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nooks_inject *inj = container_of(kp, struct nooks_inject, kp);
+
+	if (READ_ONCE(inj->fired) ||
+	    atomic_long_inc_return(&inj->hits) <= inj->after)
+		return 0;
+	WRITE_ONCE(inj->fired, true);
+	switch (inj->kind) {
+	case NOOKS_INJ_NULL:
+		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_null);
+		return 1;
+	case NOOKS_INJ_GPF:
+		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_gpf);
+		return 1;
+	case NOOKS_INJ_BUG:
+		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_bug);
+		return 1;
+	case NOOKS_INJ_HANG:
+		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_hang);
+		return 1;
+	case NOOKS_INJ_ERROR:
+		/* return -EIO to the caller without running the function */
+		regs->ax = (unsigned long)-EIO;
+		instruction_pointer_set(regs,
+					(unsigned long)nooks_inject_do_return);
+		return 1;
+	case NOOKS_INJ_CORRUPT:
+		regs->di ^= 0xdead000000000000UL;
+		return 0;
+	}
+	return 0;
+}
+
+/* Disarm; caller holds dom->ctl. */
+void nooks_inject_disarm(struct nooks_domain *dom)
+{
+	struct nooks_inject *inj = dom->inject;
+
+	if (!inj)
+		return;
+	unregister_kprobe(&inj->kp);
+	dom->inject = NULL;
+	kfree(inj);
+}
+
+static int nooks_inject_arm(struct nooks_domain *dom, int kind,
+			    const char *func, unsigned long after)
+{
+	struct nooks_inject *inj;
+	unsigned long addr;
+	int ret;
+
+	if (!dom->mod || dom->mode == NOOKS_MODE_OFF)
+		return -ENODEV;		/* only into isolated drivers */
+	inj = kzalloc(sizeof(*inj), GFP_KERNEL);
+	if (!inj)
+		return -ENOMEM;
+	inj->dom = dom;
+	inj->kind = kind;
+	inj->after = after;
+	strscpy(inj->func, func, sizeof(inj->func));
+	inj->kp.symbol_name = inj->func;
+	inj->kp.pre_handler = nooks_inject_pre;
+	ret = register_kprobe(&inj->kp);
+	if (ret)
+		goto err_free;
+	addr = (unsigned long)inj->kp.addr;
+	if (addr < dom->text_start || addr >= dom->text_end) {
+		ret = -EINVAL;		/* not a function of this driver */
+		goto err_unregister;
+	}
+	nooks_inject_disarm(dom);
+	dom->inject = inj;
+	pr_info("%s: armed %s at %s after %lu calls\n", dom->name,
+		nooks_inject_names[kind], func, after);
+	return 0;
+
+err_unregister:
+	unregister_kprobe(&inj->kp);
+err_free:
+	kfree(inj);
+	return ret;
+}
+
+static ssize_t nooks_inject_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct nooks_domain *dom = file->private_data;
+	char buf[160], kind[16], func[KSYM_NAME_LEN];
+	unsigned long after = 0;
+	int n, k, ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	n = sscanf(buf, "%15s %127s %lu", kind, func, &after);
+	if (n == 1 && !strcmp(kind, "off")) {
+		mutex_lock(&dom->ctl);
+		nooks_inject_disarm(dom);
+		mutex_unlock(&dom->ctl);
+		return count;
+	}
+	if (n < 2)
+		return -EINVAL;
+	k = match_string(nooks_inject_names, ARRAY_SIZE(nooks_inject_names),
+			 kind);
+	if (k < 0)
+		return -EINVAL;
+	mutex_lock(&dom->ctl);
+	ret = nooks_inject_arm(dom, k, func, after);
+	mutex_unlock(&dom->ctl);
+	return ret ?: count;
+}
+
+static ssize_t nooks_inject_read(struct file *file, char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct nooks_domain *dom = file->private_data;
+	struct nooks_inject *inj;
+	char buf[224];
+	int len;
+
+	mutex_lock(&dom->ctl);
+	inj = dom->inject;
+	if (inj)
+		len = scnprintf(buf, sizeof(buf), "%s %s after %lu hits %ld %s\n",
+				nooks_inject_names[inj->kind], inj->func,
+				inj->after, atomic_long_read(&inj->hits),
+				READ_ONCE(inj->fired) ? "fired" : "armed");
+	else
+		len = scnprintf(buf, sizeof(buf), "off\n");
+	mutex_unlock(&dom->ctl);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+const struct file_operations nooks_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = nooks_inject_read,
+	.write = nooks_inject_write,
+	.llseek = default_llseek,
+};

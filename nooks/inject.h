@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nooks/inject.h - fault injection for tests (debugfs).
+ */
+#ifndef _NOOKS_INJECT_H
+#define _NOOKS_INJECT_H
+
+#include <linux/fs.h>
+
+struct nooks_domain;
+
+extern const struct file_operations nooks_inject_fops;
+void nooks_inject_disarm(struct nooks_domain *dom);
+bool nooks_inject_in_loop(unsigned long ip);
+
+#endif /* _NOOKS_INJECT_H */

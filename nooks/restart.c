@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/restart.c - Nooks restart of a failed driver.
+ *
+ * Runs in process context on its own workqueue after a fault was
+ * contained (nooks_domain_fail() already stopped the device's DMA and
+ * interrupts and the net queues):
+ *
+ *   stop     hold the module (it cannot be unloaded mid-recovery)
+ *   wait     let the calls still in the driver leave (other CPUs, or
+ *            sleeping calls that the hang watchdog will abort)
+ *   release  free everything the object tracker holds, without calling
+ *            the driver: IRQs, timers, work, NAPI, net devices, DMA,
+ *            mappings, regions, memory (enum nooks_obj_type order)
+ *   reset    unbind the devices (the wrapped remove does not enter the
+ *            failed driver) and reset them (function reset when the
+ *            device has one)
+ *   restart  probe the devices again with the same driver code
+ *
+ * Re-probe, not reload: the module's text and read-only data cannot have
+ * been changed by the fault; a reload costs a full module load and unload
+ * (~1.2 s of guest time for e1000) for no added safety, and would have to
+ * re-bind the module's call sites. Module-global mutable data is the one
+ * thing a reload would refresh; the drivers we run keep none that matters.
+ *
+ * A failure during the restart itself leaves the domain fail-stopped.
+ * In shadow mode the class shadow's recover hook runs instead of the plain
+ * re-probe, and the shadow keeps the kernel-visible objects alive.
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/sched/clock.h>
+#include <linux/workqueue.h>
+
+#include "domain.h"
+#include "restart.h"
+#include "wrap.h"
+
+static struct workqueue_struct *nooks_restart_wq;
+
+static unsigned int wait_ms = 2000;
+module_param(wait_ms, uint, 0644);
+MODULE_PARM_DESC(wait_ms,
+		 "how long a recovery waits for calls in the driver to leave");
+
+struct nooks_timer {
+	struct nooks_recovery *rec;
+	u64 t;
+};
+
+static void nooks_phase_end(struct nooks_timer *tm, int phase)
+{
+	u64 now = local_clock();
+
+	tm->rec->ns[phase] = now - tm->t;
+	tm->t = now;
+}
+
+static int nooks_restart_wait(struct nooks_domain *dom)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(wait_ms);
+
+	while (atomic_read(&dom->inflight) > 0) {
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		usleep_range(200, 500);
+	}
+	return 0;
+}
+
+static void nooks_restart_reset(struct nooks_devlist *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++) {
+		struct pci_dev *pdev;
+
+		if (!dev_is_pci(l->devs[i]))
+			continue;
+		pdev = to_pci_dev(l->devs[i]);
+		/*
+		 * FLR, PM or bus reset, whichever the device supports; a device
+		 * without any is reset by its driver's probe.
+		 */
+		pci_reset_function(pdev);
+	}
+}
+
+static void nooks_restart_work(struct work_struct *work)
+{
+	struct nooks_domain *dom = container_of(work, struct nooks_domain,
+						recover_work);
+	struct nooks_recovery rec = { };
+	struct nooks_devlist devs = { };
+	struct nooks_timer tm = { .rec = &rec };
+	int ret;
+
+	mutex_lock(&dom->ctl);
+	if (READ_ONCE(dom->state) != NOOKS_STATE_FAILED || !dom->mod)
+		goto out_unlock;
+	tm.t = local_clock();
+	/* the fault-to-now part of "stop" happened in nooks_domain_fail() */
+	if (dom->last_fault.when_ns && dom->last_fault.when_ns < tm.t)
+		tm.t = dom->last_fault.when_ns;
+	if (!try_module_get(dom->mod))
+		goto out_unlock;	/* being unloaded: nothing to restart */
+	WRITE_ONCE(dom->state, NOOKS_STATE_RECOVERING);
+	nooks_phase_end(&tm, NOOKS_PHASE_STOP);
+
+	ret = nooks_restart_wait(dom);
+	if (ret)
+		pr_warn("%s: %d calls still in the driver after %u ms\n",
+			dom->name, atomic_read(&dom->inflight), wait_ms);
+	nooks_phase_end(&tm, NOOKS_PHASE_WAIT);
+
+	nooks_track_release_all(dom);
+	nooks_cb_del_domain(dom);
+	nooks_phase_end(&tm, NOOKS_PHASE_RELEASE);
+
+	ret = nooks_domain_unbind_devices(dom, &devs);
+	if (!ret)
+		nooks_restart_reset(&devs);
+	nooks_phase_end(&tm, NOOKS_PHASE_RESET);
+
+	if (!ret) {
+		dom->restarting = true;
+		WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
+		ret = nooks_domain_bind_devices(&devs);
+		dom->restarting = false;
+		if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
+			ret = -EIO;
+	}
+	nooks_phase_end(&tm, NOOKS_PHASE_RESTART);
+	if (!ret && dom->ops && dom->ops->recover)
+		ret = dom->ops->recover(dom);
+	nooks_phase_end(&tm, NOOKS_PHASE_REPLAY);
+
+	rec.total_ns = tm.t - (dom->last_fault.when_ns ?: tm.t);
+	rec.ok = !ret;
+	dom->last = rec;
+	if (ret) {
+		WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
+		/* whatever a failed re-probe left behind */
+		nooks_track_release_all(dom);
+		nooks_cb_del_domain(dom);
+		pr_err("%s: restart failed (%d): driver fail-stopped\n",
+		       dom->name, ret);
+	} else {
+		atomic_inc(&dom->recoveries);
+		pr_info("%s: restarted in %llu us\n", dom->name,
+			div_u64(rec.total_ns, NSEC_PER_USEC));
+	}
+	module_put(dom->mod);
+out_unlock:
+	mutex_unlock(&dom->ctl);
+}
+
+void nooks_restart_init(struct nooks_domain *dom)
+{
+	INIT_WORK(&dom->recover_work, nooks_restart_work);
+}
+
+/**
+ * nooks_restart_schedule() - recover a failed domain soon
+ * @dom: the domain, in state failed
+ *
+ * Any context. A failure of the driver while it is being restarted is not
+ * retried: the restart sees it and fail-stops the driver.
+ */
+void nooks_restart_schedule(struct nooks_domain *dom)
+{
+	if (dom->restarting)
+		return;
+	queue_work(nooks_restart_wq, &dom->recover_work);
+}
+
+void nooks_restart_cancel(struct nooks_domain *dom)
+{
+	cancel_work_sync(&dom->recover_work);
+}
+
+int nooks_restart_wq_init(void)
+{
+	nooks_restart_wq = alloc_ordered_workqueue("nooks_restart", 0);
+	return nooks_restart_wq ? 0 : -ENOMEM;
+}
+
+void nooks_restart_wq_exit(void)
+{
+	destroy_workqueue(nooks_restart_wq);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nooks/wrap.h - wrappers around the kernel functions an isolated driver
+ * imports (driver to kernel) and around the functions it hands to the
+ * kernel (kernel to driver).
+ *
+ * Each wrap_*.c file covers one kind of resource and provides:
+ *  - a table of struct nooks_import (kernel symbol -> wrapper) that
+ *    nooks/bind.c applies to the driver module's call sites;
+ *  - release functions for the objects it tracks (nooks/track.c);
+ *  - entry wrappers for the callbacks it passes to the kernel.
+ */
+#ifndef _NOOKS_WRAP_H
+#define _NOOKS_WRAP_H
+
+#include <linux/types.h>
+
+#include "bind.h"
+#include "track.h"
+
+struct nooks_domain;
+
+/*
+ * The domain of the driver that called a wrapper: found from the return
+ * address, which lies in the driver's text because nooks/bind.c rewrote
+ * the driver's own call sites.
+ */
+#define nooks_caller_domain() \
+	nooks_domain_of_caller((unsigned long)__builtin_return_address(0))
+
+/* Is @fn a function of @dom's driver (not a kernel helper like
+ * delayed_work_timer_fn that the driver's inline code hands over)?
+ */
+#define nooks_driver_fn(dom, fn) \
+	((fn) && nooks_domain_of_ip((unsigned long)(fn)) == (dom))
+
+struct nooks_import_table {
+	const struct nooks_import *imports;
+	unsigned int n;
+};
+
+extern const struct nooks_import_table nooks_mem_imports;
+extern const struct nooks_import_table nooks_irq_imports;
+extern const struct nooks_import_table nooks_sched_imports;
+extern const struct nooks_import_table nooks_pci_imports;
+extern const struct nooks_import_table nooks_net_imports;
+
+/* Release functions, one per enum nooks_obj_type. */
+#define NOOKS_RELEASE(name)						\
+	void nooks_##name##_release(struct nooks_domain *dom,		\
+				    const struct nooks_obj *obj)
+NOOKS_RELEASE(irq);
+NOOKS_RELEASE(timer);
+NOOKS_RELEASE(work);
+NOOKS_RELEASE(tasklet);
+NOOKS_RELEASE(napi);
+NOOKS_RELEASE(netdev_reg);
+NOOKS_RELEASE(netdev);
+NOOKS_RELEASE(dma_map);
+NOOKS_RELEASE(dma_coherent);
+NOOKS_RELEASE(iomap);
+NOOKS_RELEASE(pci_regions);
+NOOKS_RELEASE(region);
+NOOKS_RELEASE(pci_enable);
+NOOKS_RELEASE(vmalloc);
+NOOKS_RELEASE(kmalloc);
+
+/* Callback registry: kernel object -> (domain, driver function). */
+int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn);
+void *nooks_cb_get(const void *key, struct nooks_domain **dom);
+void nooks_cb_del(const void *key);
+void nooks_cb_del_domain(struct nooks_domain *dom);
+
+/* wrap_pci.c: the pci_driver of a domain */
+void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv);
+void nooks_pci_unwrap_driver(struct nooks_domain *dom);
+void nooks_pci_quiesce(struct nooks_domain *dom);
+
+/* entry_netdev.c */
+int nooks_netdev_wrap(struct nooks_domain *dom, struct net_device *dev);
+void nooks_netdev_unwrap(struct nooks_domain *dom, struct net_device *dev);
+void nooks_netdev_stop(struct nooks_domain *dom);
+
+#endif /* _NOOKS_WRAP_H */

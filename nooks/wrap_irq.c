@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/wrap_irq.c - interrupt handlers of an isolated driver.
+ *
+ * request_threaded_irq() from the driver registers nooks_irq_handler()
+ * with a struct nooks_irq as dev_id; the real handler runs as a protected
+ * call in hardirq context. free_irq() maps the driver's dev_id back.
+ * An interrupt storm (more than storm_limit interrupts in 100 ms) fails the
+ * domain like a fault does.
+ */
+#include <linux/interrupt.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "domain.h"
+#include "wrap.h"
+
+static unsigned int storm_limit = 20000;
+module_param(storm_limit, uint, 0644);
+MODULE_PARM_DESC(storm_limit,
+		 "interrupts per 100 ms that count as a storm (default 20000)");
+
+/**
+ * struct nooks_irq - one interrupt handler of an isolated driver
+ * @node: entry in nooks_irqs
+ * @dom: the driver's domain
+ * @irq: interrupt number
+ * @handler: the driver's hardirq handler
+ * @thread_fn: the driver's threaded handler, or NULL
+ * @dev_id: the driver's cookie
+ * @window: start of the storm-detection window (jiffies)
+ * @count: interrupts in the window
+ */
+struct nooks_irq {
+	struct list_head node;
+	struct nooks_domain *dom;
+	unsigned int irq;
+	irq_handler_t handler;
+	irq_handler_t thread_fn;
+	void *dev_id;
+	unsigned long window;
+	unsigned int count;
+};
+
+static LIST_HEAD(nooks_irqs);
+static DEFINE_SPINLOCK(nooks_irqs_lock);
+
+static bool nooks_irq_storm(struct nooks_irq *ni)
+{
+	if (time_after(jiffies, ni->window + HZ / 10)) {
+		ni->window = jiffies;
+		ni->count = 0;
+	}
+	return ++ni->count > READ_ONCE(storm_limit);
+}
+
+static irqreturn_t nooks_irq_handler(int irq, void *data)
+{
+	struct nooks_irq *ni = data;
+	irqreturn_t ret;
+
+	if (unlikely(nooks_irq_storm(ni))) {
+		nooks_domain_fail(ni->dom, NOOKS_FAULT_STORM);
+		return IRQ_NONE;
+	}
+	NOOKS_CALL(ni->dom, "irq_handler", ret, ni->handler(irq, ni->dev_id),
+		   IRQ_NONE);
+	return ret;
+}
+
+static irqreturn_t nooks_irq_thread(int irq, void *data)
+{
+	struct nooks_irq *ni = data;
+	irqreturn_t ret;
+
+	NOOKS_CALL(ni->dom, "irq_thread", ret, ni->thread_fn(irq, ni->dev_id),
+		   IRQ_NONE);
+	return ret;
+}
+
+static int nooks_request_threaded_irq(unsigned int irq, irq_handler_t handler,
+				      irq_handler_t thread_fn,
+				      unsigned long flags, const char *name,
+				      void *dev_id)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_irq *ni;
+	int ret;
+
+	if (!dom)
+		return request_threaded_irq(irq, handler, thread_fn, flags,
+					    name, dev_id);
+	ni = kzalloc(sizeof(*ni), GFP_KERNEL);
+	if (!ni)
+		return -ENOMEM;
+	ni->dom = dom;
+	ni->irq = irq;
+	ni->handler = handler;
+	ni->thread_fn = thread_fn;
+	ni->dev_id = dev_id;
+	ni->window = jiffies;
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_add(&ni->node, &nooks_irqs);
+	spin_unlock_irq(&nooks_irqs_lock);
+
+	ret = request_threaded_irq(irq, handler ? nooks_irq_handler : NULL,
+				   thread_fn ? nooks_irq_thread : NULL,
+				   flags, name, ni);
+	if (ret)
+		goto err_unlist;
+	nooks_track_add(dom, NOOKS_OBJ_IRQ, (unsigned long)ni, 0, 0, 0);
+	return 0;
+
+err_unlist:
+	spin_lock_irq(&nooks_irqs_lock);
+	list_del(&ni->node);
+	spin_unlock_irq(&nooks_irqs_lock);
+	kfree(ni);
+	return ret;
+}
+
+static struct nooks_irq *nooks_irq_find(unsigned int irq, void *dev_id)
+{
+	struct nooks_irq *ni;
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_for_each_entry(ni, &nooks_irqs, node) {
+		if (ni->irq == irq && ni->dev_id == dev_id) {
+			list_del(&ni->node);
+			spin_unlock_irq(&nooks_irqs_lock);
+			return ni;
+		}
+	}
+	spin_unlock_irq(&nooks_irqs_lock);
+	return NULL;
+}
+
+static const void *nooks_free_irq(unsigned int irq, void *dev_id)
+{
+	struct nooks_irq *ni = nooks_irq_find(irq, dev_id);
+	const void *name;
+
+	if (!ni)
+		return free_irq(irq, dev_id);
+	nooks_track_del(ni->dom, NOOKS_OBJ_IRQ, (unsigned long)ni, NULL);
+	name = free_irq(irq, ni);
+	kfree(ni);
+	return name;
+}
+
+NOOKS_RELEASE(irq)
+{
+	struct nooks_irq *ni = (struct nooks_irq *)obj->key;
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_del(&ni->node);
+	spin_unlock_irq(&nooks_irqs_lock);
+	free_irq(ni->irq, ni);
+	kfree(ni);
+}
+
+static const struct nooks_import nooks_irq_list[] = {
+	{ "request_threaded_irq", nooks_request_threaded_irq },
+	{ "free_irq", nooks_free_irq },
+};
+
+const struct nooks_import_table nooks_irq_imports = {
+	nooks_irq_list, ARRAY_SIZE(nooks_irq_list)
+};

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/wrap_mem.c - memory an isolated driver allocates: kmalloc family,
+ * vmalloc, slab caches, DMA coherent buffers and streaming mappings.
+ *
+ * Socket buffers and pages handed to the network stack are not tracked:
+ * their ownership passes to the kernel.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "domain.h"
+#include "wrap.h"
+
+/* a[1] records the allocation site, for debugging leaks */
+#define nooks_track_mem(dom, p, type, cache)				\
+	__nooks_track_mem(dom, p, type, cache, _RET_IP_)
+
+static void *__nooks_track_mem(struct nooks_domain *dom, void *p, int type,
+			       struct kmem_cache *cache, unsigned long site)
+{
+	if (p && dom && !ZERO_OR_NULL_PTR(p))
+		nooks_track_add(dom, type, (unsigned long)p,
+				(unsigned long)cache, site, 0);
+	return p;
+}
+
+static void *nooks_kmalloc(size_t size, gfp_t flags)
+{
+	return nooks_track_mem(nooks_caller_domain(), __kmalloc(size, flags),
+			       NOOKS_OBJ_KMALLOC, NULL);
+}
+
+static void *nooks_kmalloc_node(size_t size, gfp_t flags, int node)
+{
+	return nooks_track_mem(nooks_caller_domain(),
+			       __kmalloc_node(size, flags, node),
+			       NOOKS_OBJ_KMALLOC, NULL);
+}
+
+static void *nooks_kmalloc_trace(struct kmem_cache *s, gfp_t flags,
+				 size_t size)
+{
+	return nooks_track_mem(nooks_caller_domain(),
+			       kmalloc_trace(s, flags, size),
+			       NOOKS_OBJ_KMALLOC, NULL);
+}
+
+static void *nooks_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags,
+				      int node, size_t size)
+{
+	return nooks_track_mem(nooks_caller_domain(),
+			       kmalloc_node_trace(s, flags, node, size),
+			       NOOKS_OBJ_KMALLOC, NULL);
+}
+
+static void *nooks_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
+{
+	return nooks_track_mem(nooks_caller_domain(),
+			       kmem_cache_alloc(s, flags),
+			       NOOKS_OBJ_KMALLOC, s);
+}
+
+static void nooks_kfree(const void *p)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && !ZERO_OR_NULL_PTR(p))
+		nooks_track_del(dom, NOOKS_OBJ_KMALLOC, (unsigned long)p, NULL);
+	kfree(p);
+}
+
+static void nooks_kmem_cache_free(struct kmem_cache *s, void *p)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && p)
+		nooks_track_del(dom, NOOKS_OBJ_KMALLOC, (unsigned long)p, NULL);
+	kmem_cache_free(s, p);
+}
+
+NOOKS_RELEASE(kmalloc)
+{
+	struct kmem_cache *cache = (struct kmem_cache *)obj->a[0];
+
+	if (cache)
+		kmem_cache_free(cache, (void *)obj->key);
+	else
+		kfree((void *)obj->key);
+}
+
+static void *nooks_vmalloc(unsigned long size)
+{
+	return nooks_track_mem(nooks_caller_domain(), vmalloc(size),
+			       NOOKS_OBJ_VMALLOC, NULL);
+}
+
+static void *nooks_vzalloc(unsigned long size)
+{
+	return nooks_track_mem(nooks_caller_domain(), vzalloc(size),
+			       NOOKS_OBJ_VMALLOC, NULL);
+}
+
+static void nooks_vfree(const void *p)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && p)
+		nooks_track_del(dom, NOOKS_OBJ_VMALLOC, (unsigned long)p, NULL);
+	vfree(p);
+}
+
+NOOKS_RELEASE(vmalloc)
+{
+	vfree((void *)obj->key);
+}
+
+static void *nooks_dma_alloc_attrs(struct device *dev, size_t size,
+				   dma_addr_t *handle, gfp_t flags,
+				   unsigned long attrs)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	void *p = dma_alloc_attrs(dev, size, handle, flags, attrs);
+
+	if (p && dom)
+		nooks_track_add(dom, NOOKS_OBJ_DMA_COHERENT, (unsigned long)p,
+				(unsigned long)dev, size, *handle);
+	return p;
+}
+
+static void nooks_dma_free_attrs(struct device *dev, size_t size, void *p,
+				 dma_addr_t handle, unsigned long attrs)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && p)
+		nooks_track_del(dom, NOOKS_OBJ_DMA_COHERENT, (unsigned long)p,
+				NULL);
+	dma_free_attrs(dev, size, p, handle, attrs);
+}
+
+NOOKS_RELEASE(dma_coherent)
+{
+	dma_free_attrs((struct device *)obj->a[0], obj->a[1],
+		       (void *)obj->key, obj->a[2], 0);
+}
+
+static dma_addr_t nooks_dma_map_page_attrs(struct device *dev,
+					   struct page *page, size_t offset,
+					   size_t size,
+					   enum dma_data_direction dir,
+					   unsigned long attrs)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	dma_addr_t addr = dma_map_page_attrs(dev, page, offset, size, dir,
+					     attrs);
+
+	if (dom && !dma_mapping_error(dev, addr))
+		nooks_track_add(dom, NOOKS_OBJ_DMA_MAP, addr,
+				(unsigned long)dev, size, dir);
+	return addr;
+}
+
+static void nooks_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr,
+				       size_t size,
+				       enum dma_data_direction dir,
+				       unsigned long attrs)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_DMA_MAP, addr, NULL);
+	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+}
+
+NOOKS_RELEASE(dma_map)
+{
+	dma_unmap_page_attrs((struct device *)obj->a[0], obj->key, obj->a[1],
+			     obj->a[2], DMA_ATTR_SKIP_CPU_SYNC);
+}
+
+static const struct nooks_import nooks_mem_list[] = {
+	{ "__kmalloc", nooks_kmalloc },
+	{ "__kmalloc_node", nooks_kmalloc_node },
+	{ "kmalloc_trace", nooks_kmalloc_trace },
+	{ "kmalloc_node_trace", nooks_kmalloc_node_trace },
+	{ "kmem_cache_alloc", nooks_kmem_cache_alloc },
+	{ "kfree", nooks_kfree },
+	{ "kmem_cache_free", nooks_kmem_cache_free },
+	{ "vmalloc", nooks_vmalloc },
+	{ "vzalloc", nooks_vzalloc },
+	{ "vfree", nooks_vfree },
+	{ "dma_alloc_attrs", nooks_dma_alloc_attrs },
+	{ "dma_free_attrs", nooks_dma_free_attrs },
+	{ "dma_map_page_attrs", nooks_dma_map_page_attrs },
+	{ "dma_unmap_page_attrs", nooks_dma_unmap_page_attrs },
+};
+
+const struct nooks_import_table nooks_mem_imports = {
+	nooks_mem_list, ARRAY_SIZE(nooks_mem_list)
+};

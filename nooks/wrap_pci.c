@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/wrap_pci.c - the PCI side of an isolated driver: its pci_driver
+ * callbacks (kernel to driver) and the PCI and I/O resources it takes
+ * (driver to kernel).
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/pci.h>
+
+#include "domain.h"
+#include "wrap.h"
+
+/* kernel to driver: pci_driver callbacks */
+
+static struct nooks_domain *nooks_pci_domain(struct pci_dev *pdev)
+{
+	struct pci_driver *pdrv = to_pci_driver(pdev->dev.driver);
+	struct nooks_domain *dom;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dom, &nooks_domains, node) {
+		if (dom->pdrv == pdrv) {
+			rcu_read_unlock();
+			return dom;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+static int nooks_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct nooks_domain *dom = nooks_pci_domain(pdev);
+	int ret;
+
+	if (WARN_ON_ONCE(!dom))
+		return -ENODEV;
+	NOOKS_CALL(dom, "probe", ret, dom->orig_probe(pdev, id), -EIO);
+	return ret;
+}
+
+/*
+ * A failed driver is not called: its resources are released by the
+ * tracker instead (nooks/restart.c).
+ */
+static void nooks_pci_remove(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_pci_domain(pdev);
+
+	if (WARN_ON_ONCE(!dom) || !dom->orig_remove)
+		return;
+	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev), );
+}
+
+static void nooks_pci_shutdown(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_pci_domain(pdev);
+
+	if (WARN_ON_ONCE(!dom) || !dom->orig_shutdown)
+		return;
+	NOOKS_CALL_VOID(dom, "shutdown", dom->orig_shutdown(pdev), );
+}
+
+/**
+ * nooks_pci_wrap_driver() - route a pci_driver's callbacks through nooks
+ * @dom: the driver's domain
+ * @pdrv: its pci_driver (writable module data), not yet bound to devices
+ */
+void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv)
+{
+	if (pdrv->probe == nooks_pci_probe)
+		return;		/* wrapped already */
+	dom->orig_probe = pdrv->probe;
+	dom->orig_remove = pdrv->remove;
+	dom->orig_shutdown = pdrv->shutdown;
+	WRITE_ONCE(dom->pdrv, pdrv);
+	if (pdrv->probe)
+		pdrv->probe = nooks_pci_probe;
+	if (pdrv->remove)
+		pdrv->remove = nooks_pci_remove;
+	if (pdrv->shutdown)
+		pdrv->shutdown = nooks_pci_shutdown;
+}
+
+/**
+ * nooks_pci_unwrap_driver() - give a pci_driver its own callbacks back
+ * @dom: the driver's domain; its devices are unbound
+ */
+void nooks_pci_unwrap_driver(struct nooks_domain *dom)
+{
+	struct pci_driver *pdrv = dom->pdrv;
+
+	if (!pdrv || pdrv->probe != nooks_pci_probe)
+		return;
+	pdrv->probe = dom->orig_probe;
+	pdrv->remove = dom->orig_remove;
+	pdrv->shutdown = dom->orig_shutdown;
+	WRITE_ONCE(dom->pdrv, NULL);
+	synchronize_rcu();
+}
+
+static int nooks_pci_quiesce_one(struct device *dev, void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	pci_intx(pdev, 0);
+	pci_clear_master(pdev);
+	return 0;
+}
+
+/**
+ * nooks_pci_quiesce() - stop a failed driver's devices: no more DMA, no more
+ *	interrupts (bus mastering and INTx off)
+ * @dom: the failed domain
+ *
+ * Any context: only configuration-space writes.
+ */
+void nooks_pci_quiesce(struct nooks_domain *dom)
+{
+	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
+
+	/* nooks_pci_quiesce_one() never fails, so neither does the walk */
+	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL,
+					   nooks_pci_quiesce_one))
+		pr_warn_ratelimited("%s: cannot quiesce devices\n", dom->name);
+}
+
+/* driver to kernel */
+
+static int nooks_pci_register_driver(struct pci_driver *pdrv,
+				     struct module *owner, const char *name)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_pci_wrap_driver(dom, pdrv);
+	return __pci_register_driver(pdrv, owner, name);
+}
+
+static int nooks_pci_enable_device(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	int ret = pci_enable_device(pdev);
+
+	if (!ret && dom)
+		nooks_track_add(dom, NOOKS_OBJ_PCI_ENABLE, (unsigned long)pdev,
+				0, 0, 0);
+	return ret;
+}
+
+static int nooks_pci_enable_device_mem(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	int ret = pci_enable_device_mem(pdev);
+
+	if (!ret && dom)
+		nooks_track_add(dom, NOOKS_OBJ_PCI_ENABLE, (unsigned long)pdev,
+				0, 0, 0);
+	return ret;
+}
+
+static void nooks_pci_disable_device(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_PCI_ENABLE, (unsigned long)pdev,
+				NULL);
+	pci_disable_device(pdev);
+}
+
+NOOKS_RELEASE(pci_enable)
+{
+	struct pci_dev *pdev = (struct pci_dev *)obj->key;
+
+	/* the driver may have enabled it more than once */
+	while (pci_is_enabled(pdev))
+		pci_disable_device(pdev);
+}
+
+static int nooks_pci_request_selected_regions(struct pci_dev *pdev, int bars,
+					      const char *name)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	int ret = pci_request_selected_regions(pdev, bars, name);
+
+	if (!ret && dom)
+		nooks_track_add(dom, NOOKS_OBJ_PCI_REGIONS,
+				(unsigned long)pdev, bars, 0, 0);
+	return ret;
+}
+
+static int nooks_pci_request_regions(struct pci_dev *pdev, const char *name)
+{
+	return nooks_pci_request_selected_regions(pdev,
+			(1 << PCI_STD_NUM_BARS) - 1, name);
+}
+
+static void nooks_pci_release_selected_regions(struct pci_dev *pdev,
+					       int bars)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_PCI_REGIONS,
+				(unsigned long)pdev, NULL);
+	pci_release_selected_regions(pdev, bars);
+}
+
+static void nooks_pci_release_regions(struct pci_dev *pdev)
+{
+	nooks_pci_release_selected_regions(pdev, (1 << PCI_STD_NUM_BARS) - 1);
+}
+
+NOOKS_RELEASE(pci_regions)
+{
+	pci_release_selected_regions((struct pci_dev *)obj->key, obj->a[0]);
+}
+
+/* I/O regions are keyed by their start: release gives no resource back */
+static struct resource *nooks_request_region(struct resource *parent,
+					     resource_size_t start,
+					     resource_size_t n,
+					     const char *name, int flags)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	struct resource *res = __request_region(parent, start, n, name, flags);
+
+	if (res && dom)
+		nooks_track_add(dom, NOOKS_OBJ_REGION, start, n,
+				(unsigned long)parent, 0);
+	return res;
+}
+
+static void nooks_release_region(struct resource *parent,
+				 resource_size_t start, resource_size_t n)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_REGION, start, NULL);
+	__release_region(parent, start, n);
+}
+
+NOOKS_RELEASE(region)
+{
+	__release_region((struct resource *)obj->a[1], obj->key, obj->a[0]);
+}
+
+static void __iomem *nooks_track_iomap(struct nooks_domain *dom,
+				       void __iomem *p)
+{
+	if (p && dom)
+		nooks_track_add(dom, NOOKS_OBJ_IOMAP, (unsigned long)p, 0, 0, 0);
+	return p;
+}
+
+static void __iomem *nooks_ioremap(resource_size_t offset, unsigned long size)
+{
+	return nooks_track_iomap(nooks_caller_domain(), ioremap(offset, size));
+}
+
+static void __iomem *nooks_pci_ioremap_bar(struct pci_dev *pdev, int bar)
+{
+	return nooks_track_iomap(nooks_caller_domain(),
+				 pci_ioremap_bar(pdev, bar));
+}
+
+static void __iomem *nooks_pci_iomap(struct pci_dev *pdev, int bar,
+				     unsigned long max)
+{
+	return nooks_track_iomap(nooks_caller_domain(),
+				 pci_iomap(pdev, bar, max));
+}
+
+static void nooks_iounmap(volatile void __iomem *p)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_IOMAP, (unsigned long)p, NULL);
+	iounmap(p);
+}
+
+static void nooks_pci_iounmap(struct pci_dev *pdev, void __iomem *p)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_IOMAP, (unsigned long)p, NULL);
+	pci_iounmap(pdev, p);
+}
+
+/* iounmap() also undoes pci_iomap() of memory BARs; port maps need nothing */
+NOOKS_RELEASE(iomap)
+{
+	void __iomem *p = (void __iomem *)obj->key;
+
+	if (is_vmalloc_addr((const void __force *)p))
+		iounmap(p);
+}
+
+static const struct nooks_import nooks_pci_list[] = {
+	{ "__pci_register_driver", nooks_pci_register_driver },
+	{ "pci_enable_device", nooks_pci_enable_device },
+	{ "pci_enable_device_mem", nooks_pci_enable_device_mem },
+	{ "pci_disable_device", nooks_pci_disable_device },
+	{ "pci_request_selected_regions", nooks_pci_request_selected_regions },
+	{ "pci_request_regions", nooks_pci_request_regions },
+	{ "pci_release_selected_regions", nooks_pci_release_selected_regions },
+	{ "pci_release_regions", nooks_pci_release_regions },
+	{ "__request_region", nooks_request_region },
+	{ "__release_region", nooks_release_region },
+	{ "ioremap", nooks_ioremap },
+	{ "pci_ioremap_bar", nooks_pci_ioremap_bar },
+	{ "pci_iomap", nooks_pci_iomap },
+	{ "iounmap", nooks_iounmap },
+	{ "pci_iounmap", nooks_pci_iounmap },
+};
+
+const struct nooks_import_table nooks_pci_imports = {
+	nooks_pci_list, ARRAY_SIZE(nooks_pci_list)
+};

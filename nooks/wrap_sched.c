@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/wrap_sched.c - deferred work of an isolated driver: timers, work
+ * items and tasklets.
+ *
+ * The driver's function is kept in the callback registry (nooks/cb.c) and
+ * the kernel is given a nooks entry function that runs it as a protected
+ * call. A timer, work item or tasklet is tracked while it is pending: a
+ * pending object is still in use by the driver, so releasing it after a
+ * failure (delete or cancel) cannot touch freed memory.
+ */
+#include <linux/interrupt.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+
+#include "domain.h"
+#include "wrap.h"
+
+/* timers */
+
+static void nooks_timer_fn(struct timer_list *t)
+{
+	struct nooks_domain *dom;
+	void (*fn)(struct timer_list *t) = nooks_cb_get(t, &dom);
+
+	if (!fn)
+		return;
+	nooks_track_del(dom, NOOKS_OBJ_TIMER, (unsigned long)t, NULL);
+	NOOKS_CALL_VOID(dom, "timer", fn(t), );
+}
+
+static void nooks_init_timer_key(struct timer_list *t,
+				 void (*fn)(struct timer_list *),
+				 unsigned int flags, const char *name,
+				 struct lock_class_key *key)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && nooks_driver_fn(dom, fn) && !nooks_cb_set(dom, t, fn))
+		fn = nooks_timer_fn;
+	init_timer_key(t, fn, flags, name, key);
+}
+
+static void nooks_timer_armed(struct nooks_domain *dom, struct timer_list *t)
+{
+	if (dom && t->function == nooks_timer_fn)
+		nooks_track_add(dom, NOOKS_OBJ_TIMER, (unsigned long)t, 0, 0, 0);
+}
+
+static int nooks_mod_timer(struct timer_list *t, unsigned long expires)
+{
+	nooks_timer_armed(nooks_caller_domain(), t);
+	return mod_timer(t, expires);
+}
+
+static void nooks_add_timer(struct timer_list *t)
+{
+	nooks_timer_armed(nooks_caller_domain(), t);
+	add_timer(t);
+}
+
+static void nooks_timer_disarmed(struct nooks_domain *dom,
+				 struct timer_list *t)
+{
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_TIMER, (unsigned long)t, NULL);
+}
+
+static int nooks_timer_delete_sync(struct timer_list *t)
+{
+	nooks_timer_disarmed(nooks_caller_domain(), t);
+	return timer_delete_sync(t);
+}
+
+static int nooks_timer_delete(struct timer_list *t)
+{
+	nooks_timer_disarmed(nooks_caller_domain(), t);
+	return timer_delete(t);
+}
+
+NOOKS_RELEASE(timer)
+{
+	timer_delete_sync((struct timer_list *)obj->key);
+}
+
+/* work items */
+
+static void nooks_work_fn(struct work_struct *w)
+{
+	struct nooks_domain *dom;
+	work_func_t fn = nooks_cb_get(w, &dom);
+
+	if (!fn)
+		return;
+	nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)w, NULL);
+	NOOKS_CALL_VOID(dom, "work", fn(w), );
+}
+
+static void nooks_work_queued(struct nooks_domain *dom, struct work_struct *w,
+			      bool delayed)
+{
+	if (!dom)
+		return;
+	if (w->func != nooks_work_fn) {
+		if (!nooks_driver_fn(dom, w->func))
+			return;
+		if (nooks_cb_set(dom, w, w->func))
+			return;
+		w->func = nooks_work_fn;
+	}
+	nooks_track_add(dom, NOOKS_OBJ_WORK, (unsigned long)w, delayed, 0, 0);
+}
+
+static bool nooks_queue_work_on(int cpu, struct workqueue_struct *wq,
+				struct work_struct *w)
+{
+	nooks_work_queued(nooks_caller_domain(), w, false);
+	return queue_work_on(cpu, wq, w);
+}
+
+static bool nooks_queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
+					struct delayed_work *dw,
+					unsigned long delay)
+{
+	nooks_work_queued(nooks_caller_domain(), &dw->work, true);
+	return queue_delayed_work_on(cpu, wq, dw, delay);
+}
+
+static bool nooks_mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
+				      struct delayed_work *dw,
+				      unsigned long delay)
+{
+	nooks_work_queued(nooks_caller_domain(), &dw->work, true);
+	return mod_delayed_work_on(cpu, wq, dw, delay);
+}
+
+static bool nooks_cancel_work_sync(struct work_struct *w)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)w, NULL);
+	return cancel_work_sync(w);
+}
+
+static bool nooks_cancel_delayed_work_sync(struct delayed_work *dw)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)&dw->work,
+				NULL);
+	return cancel_delayed_work_sync(dw);
+}
+
+NOOKS_RELEASE(work)
+{
+	struct work_struct *w = (struct work_struct *)obj->key;
+
+	if (obj->a[0])
+		cancel_delayed_work_sync(to_delayed_work(w));
+	else
+		cancel_work_sync(w);
+}
+
+/* tasklets */
+
+static void nooks_tasklet_fn(struct tasklet_struct *t)
+{
+	struct nooks_domain *dom;
+	void (*fn)(struct tasklet_struct *t) = nooks_cb_get(t, &dom);
+
+	if (!fn)
+		return;
+	nooks_track_del(dom, NOOKS_OBJ_TASKLET, (unsigned long)t, NULL);
+	NOOKS_CALL_VOID(dom, "tasklet", fn(t), );
+}
+
+static void nooks_tasklet_setup(struct tasklet_struct *t,
+				void (*fn)(struct tasklet_struct *))
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && nooks_driver_fn(dom, fn) && !nooks_cb_set(dom, t, fn))
+		fn = nooks_tasklet_fn;
+	tasklet_setup(t, fn);
+}
+
+static void nooks_tasklet_schedule(struct tasklet_struct *t)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom && t->use_callback && t->callback == nooks_tasklet_fn)
+		nooks_track_add(dom, NOOKS_OBJ_TASKLET, (unsigned long)t,
+				0, 0, 0);
+	__tasklet_schedule(t);
+}
+
+static void nooks_tasklet_kill(struct tasklet_struct *t)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_TASKLET, (unsigned long)t, NULL);
+	tasklet_kill(t);
+}
+
+NOOKS_RELEASE(tasklet)
+{
+	tasklet_kill((struct tasklet_struct *)obj->key);
+}
+
+static const struct nooks_import nooks_sched_list[] = {
+	{ "init_timer_key", nooks_init_timer_key },
+	{ "mod_timer", nooks_mod_timer },
+	{ "add_timer", nooks_add_timer },
+	{ "timer_delete_sync", nooks_timer_delete_sync },
+	{ "timer_delete", nooks_timer_delete },
+	{ "queue_work_on", nooks_queue_work_on },
+	{ "queue_delayed_work_on", nooks_queue_delayed_work_on },
+	{ "mod_delayed_work_on", nooks_mod_delayed_work_on },
+	{ "cancel_work_sync", nooks_cancel_work_sync },
+	{ "cancel_delayed_work_sync", nooks_cancel_delayed_work_sync },
+	{ "tasklet_setup", nooks_tasklet_setup },
+	{ "__tasklet_schedule", nooks_tasklet_schedule },
+	{ "tasklet_kill", nooks_tasklet_kill },
+};
+
+const struct nooks_import_table nooks_sched_imports = {
+	nooks_sched_list, ARRAY_SIZE(nooks_sched_list)
+};

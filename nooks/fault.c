@@ -661,5 +661,6 @@ void nooks_fault_exit(void)
 	unregister_die_notifier(&nooks_die_nb);
 }
 
+/* Defined in jump.S; exported here, where their C prototypes are seen. */
 EXPORT_SYMBOL_GPL(nooks_setjmp);
 EXPORT_SYMBOL_GPL(nooks_longjmp);

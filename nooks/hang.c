@@ -10,8 +10,8 @@
  * Each tick does two things:
  *
  *  1. Local check.  The tick interrupted some context with interrupts
- *     on.  If that context's innermost frame is older than hang_ms and
- *     the interrupted IP is driver text, the interrupted registers
+ *     on.  If that context's innermost frame has run longer than hang_ms
+ *     and the interrupted IP is driver text, the interrupted registers
  *     (get_irq_regs()) are redirected to nooks_longjmp(), exactly as for a
  *     fault, with kind NOOKS_FAULT_HANG.
  *
@@ -40,7 +40,10 @@
  * one can send the NMI); a loop whose IP is sampled outside driver text
  * every time (e.g. one that spends nearly all its time inside a kernel
  * helper such as udelay()), since aborting in the middle of a kernel
- * helper could leave it inconsistent; a hang inside an NMI handler.
+ * helper could leave it inconsistent; a hang inside an NMI handler; a
+ * process-context call that keeps sleeping or being preempted (a blocked
+ * or livelocked call, not a CPU hog); a CPU whose vCPU or timer is held
+ * up for longer than hang_ms is merely sent a harmless NMI.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 

@@ -1,5 +1,6 @@
 # vm:
 # timeout: 180
+# allow-dmesg: kernel BUG at .*nooks_selftest
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fault containment engine of nooks.ko, driven by nooks_selftest: every
@@ -29,7 +30,7 @@ tap_cmd "load nooks and nooks_selftest" \
 
 expect_kind() {
 	case $1 in
-	null|helper) echo page ;;
+	null|helper|sleepnull) echo page ;;
 	gpf) echo gp ;;
 	bug) echo bug ;;
 	divide) echo divide ;;
@@ -86,6 +87,9 @@ run none process
 # sleeping is not running: a call that sleeps 3 * hang_ms is not a hang
 run sleep process
 run sleep nested
+# a process-context call may sleep (and move to another CPU) then fault
+run sleepnull process
+run sleepnull nested
 
 hang_ms=$(cat $P)
 for ctx in process softirq hardirq spinlock rcu irqsave bh nested; do

@@ -25,6 +25,8 @@
  *		hangirqoff endless loop with interrupts off
  *		sleep	sleep 3 * hang_ms in 20 ms steps, then return: not a
  *			hang (process and nested contexts only)
+ *		sleepnull sleep 100 ms (the task may migrate), then read NULL
+ *			(process and nested contexts only)
  *		none	return normally
  * CONTEXT:	process	the writing task
  *		softirq	a timer_list callback
@@ -77,6 +79,7 @@ enum st_kind {
 	ST_HANG,
 	ST_HANGIRQOFF,
 	ST_SLEEP,
+	ST_SLEEPNULL,
 	ST_NR_KINDS,
 };
 
@@ -90,6 +93,7 @@ static const char * const st_kinds[ST_NR_KINDS] = {
 	[ST_HANG]	= "hang",
 	[ST_HANGIRQOFF]	= "hangirqoff",
 	[ST_SLEEP]	= "sleep",
+	[ST_SLEEPNULL]	= "sleepnull",
 };
 
 enum st_ctx {
@@ -210,6 +214,12 @@ static noinline int st_fault(int kind)
 		for (ms = 0; ms < 3 * nooks_hang_get_ms(); ms += 20)
 			msleep(20);
 		return 0;
+	case ST_SLEEPNULL:
+		for (ms = 0; ms < 100; ms += 20)
+			msleep(20);
+		p = 0;
+		OPTIMIZER_HIDE_VAR(p);
+		return READ_ONCE(*(int *)p);
 	default:
 		return 0;
 	}
@@ -407,7 +417,8 @@ static ssize_t st_run_write(struct file *file, const char __user *ubuf,
 	/* the spinning outer call would itself become overdue */
 	if (ctx == ST_INTERRUPT && (kind == ST_HANG || kind == ST_HANGIRQOFF))
 		return -EINVAL;
-	if (kind == ST_SLEEP && ctx != ST_PROCESS && ctx != ST_NESTED)
+	if ((kind == ST_SLEEP || kind == ST_SLEEPNULL) &&
+	    ctx != ST_PROCESS && ctx != ST_NESTED)
 		return -EINVAL;
 
 	mutex_lock(&st_mutex);

@@ -204,9 +204,10 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
 		dom->last_fault.when_ns = local_clock();
 	}
 	nooks_pci_quiesce(dom);
-	nooks_netdev_stop(dom);
-	if (dom->ops && dom->ops->failed)
+	if (nooks_hook(dom, failed))
 		dom->ops->failed(dom);
+	else
+		nooks_netdev_stop(dom);
 	nooks_restart_schedule(dom);
 }
 
@@ -305,6 +306,17 @@ int nooks_domain_unbind_devices(struct nooks_domain *dom,
 	for (i = 0; i < l->n; i++)
 		device_release_driver(l->devs[i]);
 	return 0;
+}
+
+/* Drop @l's devices without binding them (fail-stop). */
+void nooks_domain_put_devices(struct nooks_devlist *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		put_device(l->devs[i]);
+	kfree(l->devs);
+	l->devs = NULL;
 }
 
 /*
@@ -418,9 +430,13 @@ void nooks_shadow_unregister(const struct nooks_domain_ops *ops)
 	mutex_lock(&nooks_domains_lock);
 	list_for_each_entry(dom, &nooks_domains, node) {
 		mutex_lock(&dom->ctl);
+		if (dom->ops == ops) {
+			if (ops->detach)
+				ops->detach(dom);
+			dom->ops = NULL;
+		}
 		if (dom->mode == NOOKS_MODE_SHADOW)
 			WRITE_ONCE(dom->mode, NOOKS_MODE_ISOLATE);
-		dom->ops = NULL;
 		mutex_unlock(&dom->ctl);
 	}
 	nooks_shadow_ops = NULL;
@@ -451,6 +467,8 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		goto out;
 	}
 	old = dom->mode;
+	if (nooks_hook(dom, detach))
+		dom->ops->detach(dom);
 	dom->ops = mode == NOOKS_MODE_SHADOW ? nooks_shadow_ops : NULL;
 	/* wrappers serve a driver only while its mode is not off */
 	WRITE_ONCE(dom->mode, mode);
@@ -464,8 +482,11 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		if (ret) {
 			WRITE_ONCE(dom->mode, old);
 			dom->ops = NULL;
+			goto out;
 		}
 	}
+	if (nooks_hook(dom, attach))
+		dom->ops->attach(dom);
 out:
 	mutex_unlock(&dom->ctl);
 	return ret;
@@ -538,6 +559,48 @@ void nooks_domain_destroy(struct nooks_domain *dom)
 	nooks_sysfs_domain_del(dom);	/* frees dom */
 }
 
+/*
+ * The isolated module's init, run as a protected call: a fault in it is
+ * contained (the load fails), and the driver's calls from it, tail calls
+ * included, are known to come from the driver.
+ */
+static int nooks_module_init(void)
+{
+	struct nooks_domain *dom, *found = NULL;
+	int ret;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dom, &nooks_domains, node) {
+		if (dom->init_task == current) {
+			found = dom;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (WARN_ON_ONCE(!found))
+		return -ENODEV;
+	NOOKS_CALL(found, "module_init", ret, found->orig_init(), -EIO);
+	return ret;
+}
+
+static void nooks_domain_wrap_init(struct nooks_domain *dom,
+				   struct module *mod)
+{
+	if (!mod->init)
+		return;
+	dom->orig_init = mod->init;
+	dom->init_task = current;
+	mod->init = nooks_module_init;
+}
+
+static void nooks_domain_unwrap_init(struct nooks_domain *dom,
+				     struct module *mod)
+{
+	if (mod->init == nooks_module_init)
+		mod->init = dom->orig_init;
+	dom->init_task = NULL;
+}
+
 static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
 			       void *data)
 {
@@ -560,21 +623,27 @@ static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
 		dom->pdrv = NULL;
 		nooks_domain_set_text(dom, mod);
 		dom->state = NOOKS_STATE_NATIVE;
-		if (dom->mode != NOOKS_MODE_OFF && nooks_domain_attach(dom))
+		if (dom->mode == NOOKS_MODE_OFF)
+			break;
+		if (nooks_domain_attach(dom))
 			WRITE_ONCE(dom->mode, NOOKS_MODE_OFF);
+		else
+			nooks_domain_wrap_init(dom, mod);
 		break;
 	case MODULE_STATE_LIVE:
 		/* init text is freed now */
+		nooks_domain_unwrap_init(dom, mod);
 		dom->init_start = dom->init_end = 0;
 		break;
 	case MODULE_STATE_GOING:
 		if (dom->mod != mod)
 			break;
+		nooks_domain_unwrap_init(dom, mod);
 		if (dom->state == NOOKS_STATE_FAILED) {
 			/* unloaded before its recovery ran: the driver's exit
 			 * did not enter it, so release what it held
 			 */
-			nooks_track_release_all(dom);
+			nooks_track_release_all(dom, NULL);
 		} else if (dom->track.total) {
 			pr_warn("%s: unloaded holding %u tracked objects\n",
 				dom->name, dom->track.total);

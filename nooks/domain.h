@@ -21,6 +21,7 @@ struct pci_dev;
 struct pci_device_id;
 struct pci_driver;
 struct nooks_netdev;
+struct net_device;
 
 /**
  * enum nooks_mode - what a domain does with its driver
@@ -97,12 +98,44 @@ struct nooks_fault_info {
 
 /**
  * struct nooks_domain_ops - hooks of a recovery layer (shadow/) on a domain
- * @failed: a fault was contained (any context; must not sleep)
- * @recover: process context: restart the driver; return 0 when the
- *	devices are back. NULL means plain Nooks restart.
+ *
+ * The isolation layer decides nothing about recovery beyond Nooks restart;
+ * a domain in shadow mode calls these hooks, which the shadow manager
+ * implements (and dispatches to the driver's class).
+ *
+ * @attach: the domain enters shadow mode (start passive logging of the
+ *	driver's existing class objects)
+ * @detach: the domain leaves shadow mode
+ * @failed: a fault was contained (any context, must not sleep): stop the
+ *	devices' queues and take over (active mode)
+ * @should_recover: process context, before the restart: false leaves the
+ *	driver fail-stopped (policy: restart budget, grace period)
+ * @keep: during release, keep this tracked object alive for the restarted
+ *	driver (e.g. the registered net_device)
+ * @netdev_alloc: the restarted driver allocates a net_device: return the
+ *	kept one to give it back, or NULL
+ * @netdev_register: the driver registers @dev: return true if @dev is a
+ *	kept device that is registered already (re-bound by the hook)
+ * @netdev_registered: a new net_device of the driver is registered and
+ *	wrapped (start logging it)
+ * @netdev_gone: the driver unregistered a net_device
+ * @recover: process context, after the re-probe: replay the logged state
+ *	and hand the devices back; non-zero fail-stops the driver
  */
 struct nooks_domain_ops {
+	void (*attach)(struct nooks_domain *dom);
+	void (*detach)(struct nooks_domain *dom);
 	void (*failed)(struct nooks_domain *dom);
+	bool (*should_recover)(struct nooks_domain *dom);
+	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
+	struct net_device *(*netdev_alloc)(struct nooks_domain *dom,
+					   int sizeof_priv, unsigned int txqs,
+					   unsigned int rxqs);
+	bool (*netdev_register)(struct nooks_domain *dom,
+				struct net_device *dev);
+	void (*netdev_registered)(struct nooks_domain *dom,
+				  struct nooks_netdev *nn);
+	void (*netdev_gone)(struct nooks_domain *dom, struct nooks_netdev *nn);
 	int (*recover)(struct nooks_domain *dom);
 };
 
@@ -136,6 +169,8 @@ struct nooks_domain_ops {
  * @ops: recovery layer hooks (shadow mode)
  * @ops_data: private data of that layer
  * @netdevs: struct nooks_netdev of the driver's registered net devices
+ * @init_task: task running the module's init while it is isolated
+ * @orig_init: the module's own init function
  * @dying: being removed
  * @debugfs: /sys/kernel/debug/shadow/<name>
  * @inject: armed fault injection (nooks/inject.c)
@@ -167,6 +202,8 @@ struct nooks_domain {
 	const struct nooks_domain_ops *ops;
 	void *ops_data;
 	struct list_head netdevs;
+	struct task_struct *init_task;
+	int (*orig_init)(void);
 	bool dying;
 	struct dentry *debugfs;
 	struct nooks_inject *inject;
@@ -189,6 +226,9 @@ const char *nooks_mode_name(int mode);
 const char *nooks_state_name(int state);
 int nooks_shadow_register(const struct nooks_domain_ops *ops);
 void nooks_shadow_unregister(const struct nooks_domain_ops *ops);
+
+/* The recovery layer's hook @op of @dom, or NULL. */
+#define nooks_hook(dom, op) ((dom)->ops ? (dom)->ops->op : NULL)
 
 /**
  * nooks_entry_begin() - admit a call from the kernel into the driver

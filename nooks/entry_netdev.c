@@ -23,16 +23,6 @@
 #include "netdev.h"
 #include "wrap.h"
 
-static struct nooks_netdev *nooks_netdev_of(struct net_device *dev)
-{
-	return container_of(dev->netdev_ops, struct nooks_netdev, ops);
-}
-
-static struct nooks_netdev *nooks_netdev_of_eth(struct net_device *dev)
-{
-	return container_of(dev->ethtool_ops, struct nooks_netdev, eops);
-}
-
 #define NOOKS_OP(of, tbl, stbl, op, rtype, proto, args)			\
 static rtype nooks_##op proto						\
 {									\
@@ -295,6 +285,8 @@ void nooks_netdev_unwrap(struct nooks_domain *dom, struct net_device *dev)
 	mutex_unlock(&dom->lock);
 	if (!nn)
 		return;
+	if (nooks_hook(dom, netdev_gone))
+		dom->ops->netdev_gone(dom, nn);
 	WRITE_ONCE(dev->netdev_ops, nn->orig);
 	if (nn->eorig)
 		WRITE_ONCE(dev->ethtool_ops, nn->eorig);

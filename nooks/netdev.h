@@ -38,6 +38,17 @@ struct nooks_netdev {
 	void *priv;
 };
 
+/* The nooks_netdev of a wrapped net_device (from its ops pointers). */
+static inline struct nooks_netdev *nooks_netdev_of(struct net_device *dev)
+{
+	return container_of(dev->netdev_ops, struct nooks_netdev, ops);
+}
+
+static inline struct nooks_netdev *nooks_netdev_of_eth(struct net_device *dev)
+{
+	return container_of(dev->ethtool_ops, struct nooks_netdev, eops);
+}
+
 extern const struct net_device_ops nooks_standin_netdev_ops;
 extern const struct ethtool_ops nooks_standin_ethtool_ops;
 

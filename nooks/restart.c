@@ -96,6 +96,7 @@ static void nooks_restart_work(struct work_struct *work)
 	struct nooks_recovery rec = { };
 	struct nooks_devlist devs = { };
 	struct nooks_timer tm = { .rec = &rec };
+	bool recover;
 	int ret;
 
 	mutex_lock(&dom->ctl);
@@ -116,7 +117,10 @@ static void nooks_restart_work(struct work_struct *work)
 			dom->name, atomic_read(&dom->inflight), wait_ms);
 	nooks_phase_end(&tm, NOOKS_PHASE_WAIT);
 
-	nooks_track_release_all(dom);
+	recover = !nooks_hook(dom, should_recover) ||
+		  dom->ops->should_recover(dom);
+	/* the shadow keeps kernel-visible objects for the restarted driver */
+	nooks_track_release_all(dom, recover ? nooks_hook(dom, keep) : NULL);
 	nooks_cb_del_domain(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RELEASE);
 
@@ -124,6 +128,11 @@ static void nooks_restart_work(struct work_struct *work)
 	if (!ret)
 		nooks_restart_reset(&devs);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESET);
+	if (!recover) {
+		/* policy: leave the driver stopped, its devices unbound */
+		nooks_domain_put_devices(&devs);
+		ret = -ECANCELED;
+	}
 
 	if (!ret) {
 		dom->restarting = true;
@@ -143,8 +152,8 @@ static void nooks_restart_work(struct work_struct *work)
 	dom->last = rec;
 	if (ret) {
 		WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
-		/* whatever a failed re-probe left behind */
-		nooks_track_release_all(dom);
+		/* whatever a failed re-probe or the shadow kept */
+		nooks_track_release_all(dom, NULL);
 		nooks_cb_del_domain(dom);
 		pr_err("%s: restart failed (%d): driver fail-stopped\n",
 		       dom->name, ret);

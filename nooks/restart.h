@@ -17,6 +17,7 @@ struct nooks_devlist {
 int nooks_domain_unbind_devices(struct nooks_domain *dom,
 				struct nooks_devlist *l);
 int nooks_domain_bind_devices(struct nooks_devlist *l);
+void nooks_domain_put_devices(struct nooks_devlist *l);
 
 void nooks_restart_init(struct nooks_domain *dom);
 void nooks_restart_schedule(struct nooks_domain *dom);

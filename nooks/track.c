@@ -247,22 +247,42 @@ static struct nooks_obj *nooks_track_pop(struct nooks_track *t, int type)
 /**
  * nooks_track_release_all() - free everything a failed driver still holds
  * @dom: the failed domain; nothing may enter the driver any more
+ * @keep: if not NULL, objects for which it returns true are kept (tracked
+ *	and alive) for the restarted driver
  *
  * Process context. Releases by type, in enum nooks_obj_type order, with
  * the kernel's own functions and never the driver's.
  */
-void nooks_track_release_all(struct nooks_domain *dom)
+void nooks_track_release_all(struct nooks_domain *dom,
+			     bool (*keep)(struct nooks_domain *dom,
+					  const struct nooks_obj *obj))
 {
+	struct nooks_track *t = &dom->track;
 	struct nooks_obj *o;
+	HLIST_HEAD(kept);
+	unsigned long flags;
 	int type;
 
 	for (type = 0; type < NOOKS_OBJ_NR; type++) {
-		while ((o = nooks_track_pop(&dom->track, type))) {
+		while ((o = nooks_track_pop(t, type))) {
+			if (keep && keep(dom, o)) {
+				hlist_add_head(&o->hnode, &kept);
+				continue;
+			}
 			nooks_release[type](dom, o);
 			kmem_cache_free(nooks_obj_cache, o);
 		}
 	}
-	dom->track.lost = 0;
+	spin_lock_irqsave(&t->lock, flags);
+	while (!hlist_empty(&kept)) {
+		o = hlist_entry(kept.first, struct nooks_obj, hnode);
+		hlist_del(&o->hnode);
+		hash_add(t->table, &o->hnode, nooks_obj_hkey(o->type, o->key));
+		t->count[o->type]++;
+		t->total++;
+	}
+	t->lost = 0;
+	spin_unlock_irqrestore(&t->lock, flags);
 }
 
 /**

@@ -78,7 +78,9 @@ bool nooks_track_get(struct nooks_domain *dom, int type, unsigned long key,
 		     struct nooks_obj *out);
 bool nooks_track_set(struct nooks_domain *dom, int type, unsigned long key,
 		     int idx, unsigned long val);
-void nooks_track_release_all(struct nooks_domain *dom);
+void nooks_track_release_all(struct nooks_domain *dom,
+			     bool (*keep)(struct nooks_domain *dom,
+					  const struct nooks_obj *obj));
 void nooks_track_forget_all(struct nooks_domain *dom);
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m);
 const char *nooks_obj_name(int type);

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 
 #include "domain.h"
+#include "netdev.h"
 #include "wrap.h"
 
 static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
@@ -17,8 +18,15 @@ static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
 						   unsigned int rxqs)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
-	struct net_device *dev = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
+	struct net_device *dev;
 
+	/* a restarted driver gets the net_device the shadow kept */
+	if (dom && nooks_hook(dom, netdev_alloc)) {
+		dev = dom->ops->netdev_alloc(dom, sizeof_priv, txqs, rxqs);
+		if (dev)
+			return dev;
+	}
+	dev = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	if (dev && dom)
 		nooks_track_add(dom, NOOKS_OBJ_NETDEV, (unsigned long)dev,
 				0, 0, 0);
@@ -47,6 +55,9 @@ static int nooks_register_netdev(struct net_device *dev)
 
 	if (!dom)
 		return register_netdev(dev);
+	if (nooks_hook(dom, netdev_register) &&
+	    dom->ops->netdev_register(dom, dev))
+		return 0;	/* a kept device, registered all along */
 	ret = nooks_netdev_wrap(dom, dev);
 	if (ret)
 		return ret;
@@ -56,6 +67,15 @@ static int nooks_register_netdev(struct net_device *dev)
 		return ret;
 	}
 	nooks_track_add(dom, NOOKS_OBJ_NETDEV_REG, (unsigned long)dev, 0, 0, 0);
+	if (nooks_hook(dom, netdev_registered)) {
+		struct nooks_netdev *nn;
+
+		mutex_lock(&dom->lock);
+		nn = nooks_netdev_find(dom, dev);
+		mutex_unlock(&dom->lock);
+		if (nn)
+			dom->ops->netdev_registered(dom, nn);
+	}
 	return 0;
 }
 

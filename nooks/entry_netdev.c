@@ -29,6 +29,8 @@ static rtype nooks_##op proto						\
 	struct nooks_netdev *nn = of(dev);				\
 	rtype ret;							\
 									\
+	if (unlikely(READ_ONCE(nn->divert)))				\
+		return nn->stbl->op args;				\
 	NOOKS_CALL(nn->dom, #op, ret, nn->tbl->op args,			\
 		   nn->stbl->op args);					\
 	return ret;							\
@@ -39,6 +41,10 @@ static void nooks_##op proto						\
 {									\
 	struct nooks_netdev *nn = of(dev);				\
 									\
+	if (unlikely(READ_ONCE(nn->divert))) {				\
+		nn->stbl->op args;					\
+		return;							\
+	}								\
 	NOOKS_CALL_VOID(nn->dom, #op, nn->tbl->op args,			\
 			nn->stbl->op args);				\
 }

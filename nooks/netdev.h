@@ -23,6 +23,9 @@ struct nooks_domain;
  * @standin: answers while the driver is failed or recovering; must
  *	implement every op the wrappers cover
  * @estandin: the same for ethtool
+ * @divert: send every call to @standin even while the domain runs (the
+ *	shadow sets it while it stands in and clears it when it hands the
+ *	device back after the replay)
  * @priv: the recovery layer's per-device data (shadow mode)
  */
 struct nooks_netdev {
@@ -35,6 +38,7 @@ struct nooks_netdev {
 	struct ethtool_ops eops;
 	const struct net_device_ops *standin;
 	const struct ethtool_ops *estandin;
+	bool divert;
 	void *priv;
 };
 

@@ -9,6 +9,7 @@
  * see no error.)
  */
 #include <linux/ethtool.h>
+#include <linux/module.h>
 #include <linux/netdevice.h>
 
 #include "netdev.h"
@@ -125,6 +126,7 @@ const struct net_device_ops nooks_standin_netdev_ops = {
 	.ndo_fix_features	= nooks_standin_fix_features,
 	.ndo_set_features	= nooks_standin_set_features,
 };
+EXPORT_SYMBOL_GPL(nooks_standin_netdev_ops);
 
 static void nooks_standin_drvinfo(struct net_device *dev,
 				  struct ethtool_drvinfo *i)
@@ -268,3 +270,4 @@ const struct ethtool_ops nooks_standin_ethtool_ops = {
 	.get_link_ksettings	= nooks_standin_get_ksettings,
 	.set_link_ksettings	= nooks_standin_set_ksettings,
 };
+EXPORT_SYMBOL_GPL(nooks_standin_ethtool_ops);

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * classes/net/main.c - the shadow of every network driver.
+ *
+ * One class for all net drivers, no per-driver code: it works on the
+ * net_device and its ops, which every net driver has.
+ *
+ *   passive     log (log.c) while the driver runs
+ *   active      after a fault: stop the queues (carrier stays on so that
+ *               the qdisc holds packets), answer for the driver
+ *               (standin.c), fold the statistics
+ *   recovering  keep the registered net_device while nooks releases the
+ *               driver's other resources; when the restarted driver
+ *               allocates and registers a net device, give it the kept one
+ *               (same name, ifindex, addresses, routes, sockets); then
+ *               replay the log (replay.c)
+ */
+#define pr_fmt(fmt) "shadow_net: " fmt
+
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "net.h"
+#include "shadow.h"
+
+/* Shadow @nn (caller holds dom->ctl or is the registering driver). */
+static void shadow_net_add(struct nooks_netdev *nn)
+{
+	struct shadow_net_dev *sn;
+
+	if (nn->priv)
+		return;
+	sn = kzalloc(sizeof(*sn), GFP_KERNEL);
+	if (!sn) {
+		netdev_warn(nn->dev, "shadow: out of memory, not shadowed\n");
+		return;
+	}
+	sn->nn = nn;
+	spin_lock_init(&sn->lock);
+	shadow_net_log_start(sn);
+}
+
+static void shadow_net_del(struct nooks_netdev *nn)
+{
+	struct shadow_net_dev *sn = nn->priv;
+
+	if (!sn)
+		return;
+	rtnl_lock();
+	shadow_net_log_stop(sn);
+	rtnl_unlock();
+	synchronize_net();	/* taps and stand-ins still running */
+	nn->priv = NULL;
+	kfree(sn);
+}
+
+static void shadow_net_attach(struct nooks_domain *dom)
+{
+	struct nooks_netdev *nn;
+
+	mutex_lock(&dom->lock);
+	list_for_each_entry(nn, &dom->netdevs, node)
+		shadow_net_add(nn);
+	mutex_unlock(&dom->lock);
+}
+
+static void shadow_net_detach(struct nooks_domain *dom)
+{
+	struct nooks_netdev *nn;
+
+	mutex_lock(&dom->lock);
+	list_for_each_entry(nn, &dom->netdevs, node)
+		shadow_net_del(nn);
+	mutex_unlock(&dom->lock);
+}
+
+static void shadow_net_registered(struct nooks_domain *dom,
+				  struct nooks_netdev *nn)
+{
+	shadow_net_add(nn);
+}
+
+static void shadow_net_gone(struct nooks_domain *dom, struct nooks_netdev *nn)
+{
+	struct shadow_net_dev *sn = nn->priv;
+
+	/* the device is unregistered: nothing calls the taps any more */
+	if (sn) {
+		nn->priv = NULL;
+		synchronize_net();
+		kfree(sn);
+	}
+}
+
+/*
+ * Any context. The list of net devices does not change while the driver
+ * is failed: it changes only in the driver's probe and remove.
+ */
+static void shadow_net_failed(struct nooks_domain *dom)
+{
+	struct nooks_netdev *nn;
+
+	list_for_each_entry(nn, &dom->netdevs, node) {
+		struct shadow_net_dev *sn = nn->priv;
+
+		if (!sn) {
+			netif_tx_stop_all_queues(nn->dev);
+			netif_carrier_off(nn->dev);
+			continue;
+		}
+		WRITE_ONCE(nn->divert, true);
+		netif_tx_stop_all_queues(nn->dev);
+		shadow_net_stats_fold(sn);
+	}
+}
+
+static struct shadow_net_dev *shadow_net_find(struct nooks_domain *dom,
+					      struct net_device *dev)
+{
+	struct nooks_netdev *nn;
+
+	list_for_each_entry(nn, &dom->netdevs, node)
+		if (nn->dev == dev)
+			return nn->priv;
+	return NULL;
+}
+
+/* Keep the shadowed net devices, registered, for the restarted driver. */
+static bool shadow_net_keep(struct nooks_domain *dom,
+			    const struct nooks_obj *obj)
+{
+	struct shadow_net_dev *sn;
+
+	if (obj->type != NOOKS_OBJ_NETDEV && obj->type != NOOKS_OBJ_NETDEV_REG)
+		return false;
+	sn = shadow_net_find(dom, (struct net_device *)obj->key);
+	if (!sn)
+		return false;
+	if (!sn->kept) {
+		struct net_device *dev = sn->nn->dev;
+
+		sn->kept = true;
+		sn->rebound = false;
+		memcpy(sn->name, dev->name, IFNAMSIZ);
+		memcpy(sn->mac, dev->dev_addr, min_t(unsigned int,
+		       dev->addr_len, MAX_ADDR_LEN));
+	}
+	return true;
+}
+
+/*
+ * The restarted driver allocates its net device: give it the kept one,
+ * with its private area cleared as alloc_etherdev would have it.
+ */
+static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
+					   int sizeof_priv, unsigned int txqs,
+					   unsigned int rxqs)
+{
+	struct net_device *dev = NULL;
+	struct nooks_netdev *nn;
+
+	mutex_lock(&dom->lock);
+	list_for_each_entry(nn, &dom->netdevs, node) {
+		struct shadow_net_dev *sn = nn->priv;
+
+		if (!sn || !sn->kept || sn->rebound ||
+		    nn->dev->num_tx_queues != txqs ||
+		    nn->dev->num_rx_queues != rxqs)
+			continue;
+		dev = nn->dev;
+		memset(netdev_priv(dev), 0, sizeof_priv);
+		sn->rebound = true;
+		break;
+	}
+	mutex_unlock(&dom->lock);
+	return dev;
+}
+
+/*
+ * The restarted driver registers the kept device: it is registered all
+ * along. Undo what the probe changed behind the kernel's back (some
+ * drivers write a placeholder name), and put the wrappers back in front
+ * of the ops the probe set.
+ */
+static bool shadow_net_register(struct nooks_domain *dom,
+				struct net_device *dev)
+{
+	struct shadow_net_dev *sn;
+	struct nooks_netdev *nn;
+
+	mutex_lock(&dom->lock);
+	sn = shadow_net_find(dom, dev);
+	mutex_unlock(&dom->lock);
+	if (!sn || !sn->rebound)
+		return false;
+	nn = sn->nn;
+	memcpy(dev->name, sn->name, IFNAMSIZ);
+	if (dev->netdev_ops != &nn->ops)
+		nn->orig = dev->netdev_ops;
+	if (nn->eorig && dev->ethtool_ops != &nn->eops)
+		nn->eorig = dev->ethtool_ops;
+	WRITE_ONCE(dev->netdev_ops, &nn->ops);
+	if (nn->eorig)
+		WRITE_ONCE(dev->ethtool_ops, &nn->eops);
+	return true;
+}
+
+/* After the re-probe: replay every kept device's log. */
+static int shadow_net_recover(struct nooks_domain *dom)
+{
+	struct nooks_netdev *nn;
+	int ret = 0;
+
+	rtnl_lock();
+	mutex_lock(&dom->lock);
+	list_for_each_entry(nn, &dom->netdevs, node) {
+		struct shadow_net_dev *sn = nn->priv;
+
+		if (!sn || !sn->kept)
+			continue;
+		sn->kept = false;
+		if (!sn->rebound) {
+			netdev_err(nn->dev, "shadow: restarted driver did not take the device back\n");
+			ret = -ENODEV;
+			continue;
+		}
+		sn->rebound = false;
+		if (!ret)
+			ret = shadow_net_replay(sn);
+	}
+	mutex_unlock(&dom->lock);
+	rtnl_unlock();
+	return ret;
+}
+
+static struct shadow_class shadow_net_class = {
+	.name = "net",
+	.ops = {
+		.attach			= shadow_net_attach,
+		.detach			= shadow_net_detach,
+		.failed			= shadow_net_failed,
+		.keep			= shadow_net_keep,
+		.netdev_alloc		= shadow_net_alloc,
+		.netdev_register	= shadow_net_register,
+		.netdev_registered	= shadow_net_registered,
+		.netdev_gone		= shadow_net_gone,
+		.recover		= shadow_net_recover,
+	},
+};
+
+static int __init shadow_net_init(void)
+{
+	return shadow_class_register(&shadow_net_class);
+}
+
+static void __exit shadow_net_exit(void)
+{
+	shadow_class_unregister(&shadow_net_class);
+}
+
+module_init(shadow_net_init);
+module_exit(shadow_net_exit);
+
+MODULE_DESCRIPTION("Shadow driver for network devices");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * classes/net/net.h - the shadow of one net device.
+ */
+#ifndef _SHADOW_NET_H
+#define _SHADOW_NET_H
+
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+
+#include "netdev.h"
+
+/**
+ * struct shadow_net_dev - what the shadow knows about a net device
+ * @nn: the wrapped device (nn->priv points back here)
+ * @wrapped: nooks' wrappers, which the logging taps call on to
+ * @ewrapped: the same for ethtool
+ * @lock: protects the statistics
+ * @base: counters of earlier driver instances, added to the driver's
+ * @last: the last counters reported (base included)
+ * @stats: what ndo_get_stats returns (base included)
+ * @name: the device's name, kept across the re-probe
+ * @mac: the device's address when it failed
+ * @kept: the device is kept for the restarted driver
+ * @rebound: the restarted driver took the kept device back
+ * @drvinfo: cached answer to ETHTOOL_GDRVINFO
+ * @have_drvinfo: @drvinfo is valid
+ * @ksettings: cached link settings
+ * @have_ksettings: @ksettings is valid
+ * @ring: logged ring parameters (set by the user)
+ * @kring: their kernel part
+ * @set_ring: @ring to replay
+ * @coal: logged interrupt coalescing
+ * @kcoal: its kernel part
+ * @set_coal: @coal to replay
+ * @pause: logged pause parameters
+ * @set_pause: @pause to replay
+ * @wol: logged wake-on-LAN
+ * @set_wol: @wol to replay
+ * @msglevel: logged message level
+ * @set_msglevel: @msglevel to replay
+ * @replayed: operations replayed by the last recovery
+ */
+struct shadow_net_dev {
+	struct nooks_netdev *nn;
+	struct net_device_ops wrapped;
+	struct ethtool_ops ewrapped;
+	spinlock_t lock;
+	struct rtnl_link_stats64 base;
+	struct rtnl_link_stats64 last;
+	struct net_device_stats stats;
+	char name[IFNAMSIZ];
+	u8 mac[MAX_ADDR_LEN];
+	bool kept;
+	bool rebound;
+	struct ethtool_drvinfo drvinfo;
+	bool have_drvinfo;
+	struct ethtool_link_ksettings ksettings;
+	bool have_ksettings;
+	struct ethtool_ringparam ring;
+	struct kernel_ethtool_ringparam kring;
+	bool set_ring;
+	struct ethtool_coalesce coal;
+	struct kernel_ethtool_coalesce kcoal;
+	bool set_coal;
+	struct ethtool_pauseparam pause;
+	bool set_pause;
+	struct ethtool_wolinfo wol;
+	bool set_wol;
+	u32 msglevel;
+	bool set_msglevel;
+	unsigned int replayed;
+};
+
+static inline struct shadow_net_dev *shadow_net_of(struct net_device *dev)
+{
+	return nooks_netdev_of(dev)->priv;
+}
+
+extern const struct net_device_ops shadow_net_standin_ops;
+extern const struct ethtool_ops shadow_net_standin_ethtool_ops;
+
+void shadow_net_log_start(struct shadow_net_dev *sn);
+void shadow_net_log_stop(struct shadow_net_dev *sn);
+void shadow_net_stats_fold(struct shadow_net_dev *sn);
+int shadow_net_replay(struct shadow_net_dev *sn);
+
+#endif /* _SHADOW_NET_H */

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * classes/net/replay.c - recovering: hand the net device back to the
+ * restarted driver, in the configuration the kernel and applications
+ * gave it.
+ *
+ * The restarted driver has probed into the kept net_device (see main.c);
+ * its probe reset the device's hardware address to the permanent one and
+ * chose default features. The replay, under RTNL, in this order:
+ *
+ *   1. hardware address, if it was not the permanent one
+ *   2. MTU, if not the default
+ *   3. features the user asked for (netdev_update_features)
+ *   4. open, if the device was administratively up
+ *   5. rx mode: promiscuous, allmulti, unicast and multicast lists
+ *   6. VLAN filters
+ *   7. logged ethtool settings: rings, coalescing, pause, WoL, msglevel
+ *   8. wake the transmit queues: held packets leave
+ *
+ * Every step calls the driver through nooks' wrappers, as protected calls.
+ */
+#define pr_fmt(fmt) "shadow_net: " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "net.h"
+
+static int shadow_net_replay_vid(struct net_device *dev, int vid, void *arg)
+{
+	struct shadow_net_dev *sn = arg;
+
+	sn->replayed++;
+	return sn->nn->ops.ndo_vlan_rx_add_vid(dev, htons(ETH_P_8021Q), vid);
+}
+
+/**
+ * shadow_net_replay() - replay the log into the restarted driver
+ * @sn: the shadow of a device the restarted driver took back
+ *
+ * Caller holds RTNL.
+ *
+ * Return: 0, or the error of the step that failed.
+ */
+int shadow_net_replay(struct shadow_net_dev *sn)
+{
+	struct nooks_netdev *nn = sn->nn;
+	struct net_device *dev = nn->dev;
+	const struct net_device_ops *ops = &nn->ops;
+	const struct ethtool_ops *eops = &nn->eops;
+	int ret = 0;
+
+	ASSERT_RTNL();
+	sn->replayed = 0;
+	WRITE_ONCE(nn->divert, false);	/* from now on, calls reach the driver */
+
+	if (!ether_addr_equal(dev->dev_addr, sn->mac) &&
+	    ops->ndo_set_mac_address) {
+		struct sockaddr sa = { .sa_family = dev->type };
+
+		memcpy(sa.sa_data, sn->mac, ETH_ALEN);
+		ret = ops->ndo_set_mac_address(dev, &sa);
+		if (ret)
+			goto fail;
+		sn->replayed++;
+	}
+	if (dev->mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
+		ret = ops->ndo_change_mtu(dev, dev->mtu);
+		if (ret)
+			goto fail;
+		sn->replayed++;
+	}
+	netdev_update_features(dev);
+	if (dev->flags & IFF_UP) {
+		ret = ops->ndo_open(dev);
+		if (ret)
+			goto fail;
+		sn->replayed++;
+	}
+	if (ops->ndo_set_rx_mode) {
+		netif_addr_lock_bh(dev);
+		ops->ndo_set_rx_mode(dev);
+		netif_addr_unlock_bh(dev);
+		sn->replayed++;
+	}
+	if (ops->ndo_vlan_rx_add_vid) {
+		ret = vlan_for_each(dev, shadow_net_replay_vid, sn);
+		if (ret)
+			goto fail;
+	}
+	if (nn->eorig) {
+		if (sn->set_ring && eops->set_ringparam &&
+		    !eops->set_ringparam(dev, &sn->ring, &sn->kring, NULL))
+			sn->replayed++;
+		if (sn->set_coal && eops->set_coalesce &&
+		    !eops->set_coalesce(dev, &sn->coal, &sn->kcoal, NULL))
+			sn->replayed++;
+		if (sn->set_pause && eops->set_pauseparam &&
+		    !eops->set_pauseparam(dev, &sn->pause))
+			sn->replayed++;
+		if (sn->set_wol && eops->set_wol && !eops->set_wol(dev, &sn->wol))
+			sn->replayed++;
+		if (sn->set_msglevel && eops->set_msglevel) {
+			eops->set_msglevel(dev, sn->msglevel);
+			sn->replayed++;
+		}
+	}
+	if (dev->flags & IFF_UP)
+		netif_tx_wake_all_queues(dev);
+	return 0;
+
+fail:
+	netdev_err(dev, "shadow: replay failed: %d\n", ret);
+	return ret;
+}

@@ -69,6 +69,7 @@
 #define NOOKS_HANG_MS_MAX	60000
 
 static unsigned int nooks_hang_ms = 100;
+static unsigned int nooks_hang_process_ms = 2000;
 
 static int nooks_hang_ms_set(const char *val, const struct kernel_param *kp)
 {
@@ -80,7 +81,7 @@ static int nooks_hang_ms_set(const char *val, const struct kernel_param *kp)
 		return ret;
 	if (!ms || ms > NOOKS_HANG_MS_MAX)
 		return -EINVAL;
-	WRITE_ONCE(nooks_hang_ms, ms);
+	WRITE_ONCE(*(unsigned int *)kp->arg, ms);
 	return 0;
 }
 
@@ -91,7 +92,17 @@ static const struct kernel_param_ops nooks_hang_ms_ops = {
 
 module_param_cb(hang_ms, &nooks_hang_ms_ops, &nooks_hang_ms, 0644);
 MODULE_PARM_DESC(hang_ms,
-		 "abort a protected call running longer than this (ms, 1-60000)");
+		 "abort a protected call in interrupt context running longer than this (ms, 1-60000)");
+
+/*
+ * Process-context entry points (probe, open, ethtool, ...) legitimately
+ * spin on slow hardware for hundreds of milliseconds (e1000's probe reads
+ * its EEPROM bit by bit): they get a bound of their own.
+ */
+module_param_cb(hang_process_ms, &nooks_hang_ms_ops, &nooks_hang_process_ms,
+		0644);
+MODULE_PARM_DESC(hang_process_ms,
+		 "abort a protected call in process context running on the CPU longer than this (ms, 1-60000)");
 
 /**
  * nooks_hang_get_ms() - current hang bound
@@ -244,6 +255,9 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 	f = nooks_find_frame(pc & NOOKS_CTX_MASK, regs->sp, nmi);
 	if (!f || f->fault || !f->start_ns)
 		return false;
+	if (!f->ctx)
+		bound = max_t(u64, bound, (u64)READ_ONCE(nooks_hang_process_ms) *
+					  NSEC_PER_MSEC);
 	if ((s64)(now - nooks_run_start(f)) <= (s64)bound)
 		return false;
 	if (!nooks_in_driver(f->dom, regs->ip))

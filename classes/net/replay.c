@@ -9,9 +9,12 @@
  * chose default features. The replay, under RTNL, in this order:
  *
  *   1. hardware address, if it was not the permanent one
- *   2. MTU, if not the default
- *   3. features the user asked for (netdev_update_features)
- *   4. open, if the device was administratively up
+ *   2. open, if the device was administratively up: first, because the
+ *      kernel sees the device running (netif_running()) and drivers act on
+ *      that in their MTU and feature handlers (e1000 would reset a device
+ *      it never opened, and wait forever to disable its NAPI)
+ *   3. MTU, if not the default
+ *   4. features the user asked for (netdev_update_features)
  *   5. rx mode: promiscuous, allmulti, unicast and multicast lists
  *   6. VLAN filters
  *   7. logged ethtool settings: rings, coalescing, pause, WoL, msglevel
@@ -66,6 +69,12 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 			goto fail;
 		sn->replayed++;
 	}
+	if (dev->flags & IFF_UP) {
+		ret = ops->ndo_open(dev);
+		if (ret)
+			goto fail;
+		sn->replayed++;
+	}
 	if (dev->mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
 		ret = ops->ndo_change_mtu(dev, dev->mtu);
 		if (ret)
@@ -73,12 +82,6 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 		sn->replayed++;
 	}
 	netdev_update_features(dev);
-	if (dev->flags & IFF_UP) {
-		ret = ops->ndo_open(dev);
-		if (ret)
-			goto fail;
-		sn->replayed++;
-	}
 	if (ops->ndo_set_rx_mode) {
 		netif_addr_lock_bh(dev);
 		ops->ndo_set_rx_mode(dev);

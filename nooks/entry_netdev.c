@@ -63,8 +63,6 @@ NDO(ndo_init, int, (struct net_device *dev), (dev))
 NDO_VOID(ndo_uninit, (struct net_device *dev), (dev))
 NDO(ndo_open, int, (struct net_device *dev), (dev))
 NDO(ndo_stop, int, (struct net_device *dev), (dev))
-NDO(ndo_start_xmit, netdev_tx_t, (struct sk_buff *skb, struct net_device *dev),
-    (skb, dev))
 NDO(ndo_features_check, netdev_features_t,
     (struct sk_buff *skb, struct net_device *dev, netdev_features_t f),
     (skb, dev, f))
@@ -145,6 +143,35 @@ ETH(get_link_ksettings, int,
     (struct net_device *dev, struct ethtool_link_ksettings *k), (dev, k))
 ETH(set_link_ksettings, int,
     (struct net_device *dev, const struct ethtool_link_ksettings *k), (dev, k))
+
+/*
+ * Transmit: the driver owns the buffer from the call on (tracked before
+ * the call, so that the driver freeing it inside is seen), unless it
+ * answers NETDEV_TX_BUSY. If the driver faults, the buffer stays tracked
+ * and is freed with its other resources; the packet counts as sent.
+ */
+static netdev_tx_t nooks_ndo_start_xmit(struct sk_buff *skb,
+					struct net_device *dev)
+{
+	struct nooks_netdev *nn = nooks_netdev_of(dev);
+	struct nooks_domain *dom = nn->dom;
+	struct nooks_frame f;
+	netdev_tx_t ret;
+
+	if (unlikely(READ_ONCE(nn->divert)) || !nooks_entry_begin(dom))
+		return nn->standin->ndo_start_xmit(skb, dev);
+	nooks_track_add(dom, NOOKS_OBJ_SKB, (unsigned long)skb, 0, 0, 0);
+	if (nooks_call_begin(&f, dom, "ndo_start_xmit")) {
+		nooks_entry_end(dom);
+		return NETDEV_TX_OK;
+	}
+	ret = nn->orig->ndo_start_xmit(skb, dev);
+	nooks_call_end(&f);
+	nooks_entry_end(dom);
+	if (ret != NETDEV_TX_OK)
+		nooks_track_del(dom, NOOKS_OBJ_SKB, (unsigned long)skb, NULL);
+	return ret;
+}
 
 /* Substitute the wrapper for every op the driver implements. */
 #define WRAP(tbl, op) do { if ((tbl)->op) (tbl)->op = nooks_##op; } while (0)

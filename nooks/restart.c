@@ -10,12 +10,14 @@
  *   wait     let the calls still in the driver leave (other CPUs, or
  *            sleeping calls that the hang watchdog will abort)
  *   release  free everything the object tracker holds, without calling
- *            the driver: IRQs, timers, work, NAPI, net devices, DMA,
- *            mappings, regions, memory (enum nooks_obj_type order)
+ *            the driver: IRQs, timers, work, NAPI, net devices, mappings,
+ *            regions, memory (enum nooks_obj_type order); DMA buffers and
+ *            the socket buffers in them are only taken out of the tracker
  *   reset    unbind the devices (the wrapped remove does not enter the
  *            failed driver) and reset them (function reset when the
  *            device has one)
- *   restart  probe the devices again with the same driver code
+ *   restart  probe the devices again with the same driver code (the probe
+ *            resets the hardware), then free the old DMA buffers
  *
  * Re-probe, not reload: the module's text and read-only data cannot have
  * been changed by the fault; a reload costs a full module load and unload
@@ -96,6 +98,7 @@ static void nooks_restart_work(struct work_struct *work)
 	struct nooks_recovery rec = { };
 	struct nooks_devlist devs = { };
 	struct nooks_timer tm = { .rec = &rec };
+	HLIST_HEAD(dma);
 	bool recover;
 	int ret;
 
@@ -119,6 +122,8 @@ static void nooks_restart_work(struct work_struct *work)
 
 	recover = !nooks_hook(dom, should_recover) ||
 		  dom->ops->should_recover(dom);
+	/* DMA buffers wait until the device is reset (see track.c) */
+	nooks_track_take_dma(dom, &dma);
 	/* the shadow keeps kernel-visible objects for the restarted driver */
 	nooks_track_release_all(dom, recover ? nooks_hook(dom, keep) : NULL);
 	nooks_cb_del_domain(dom);
@@ -142,6 +147,11 @@ static void nooks_restart_work(struct work_struct *work)
 		if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
 			ret = -EIO;
 	}
+	/*
+	 * The probe reset the device (or it failed and the device is
+	 * unbound with bus mastering off): the old buffers are unreachable.
+	 */
+	nooks_track_release_list(dom, &dma);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESTART);
 	if (!ret && dom->ops && dom->ops->recover)
 		ret = dom->ops->recover(dom);

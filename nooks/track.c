@@ -29,6 +29,7 @@ static const char * const nooks_obj_names[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_NETDEV]	= "netdev",
 	[NOOKS_OBJ_DMA_MAP]	= "dma_map",
 	[NOOKS_OBJ_DMA_COHERENT] = "dma_coherent",
+	[NOOKS_OBJ_SKB]		= "skb",
 	[NOOKS_OBJ_IOMAP]	= "iomap",
 	[NOOKS_OBJ_PCI_REGIONS]	= "pci_regions",
 	[NOOKS_OBJ_REGION]	= "io_region",
@@ -50,6 +51,7 @@ static const nooks_release_fn nooks_release[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_NETDEV]	= nooks_netdev_release,
 	[NOOKS_OBJ_DMA_MAP]	= nooks_dma_map_release,
 	[NOOKS_OBJ_DMA_COHERENT] = nooks_dma_coherent_release,
+	[NOOKS_OBJ_SKB]		= nooks_skb_release,
 	[NOOKS_OBJ_IOMAP]	= nooks_iomap_release,
 	[NOOKS_OBJ_PCI_REGIONS]	= nooks_pci_regions_release,
 	[NOOKS_OBJ_REGION]	= nooks_region_release,
@@ -283,6 +285,54 @@ void nooks_track_release_all(struct nooks_domain *dom,
 	}
 	t->lost = 0;
 	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+/**
+ * nooks_track_take_dma() - take the failed driver's DMA buffers out
+ * @dom: the failed domain
+ * @list: receives them, to release with nooks_track_release_list()
+ *
+ * A device may still DMA into its old rings after its driver was released:
+ * bus mastering is off, but the restarted driver turns it on in its probe
+ * before it resets the hardware, and the hardware still holds the old
+ * ring addresses. So the old buffers are freed only after the re-probe.
+ */
+void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list)
+{
+	struct nooks_obj *o;
+	int type;
+
+	for (type = 0; type < NOOKS_OBJ_NR; type++) {
+		if (!nooks_obj_dma(type))
+			continue;
+		while ((o = nooks_track_pop(&dom->track, type)))
+			hlist_add_head(&o->hnode, list);
+	}
+}
+
+/**
+ * nooks_track_release_list() - release objects taken out of the tracker
+ * @dom: their domain
+ * @list: from nooks_track_take_dma(); empty afterwards
+ *
+ * Process context; in enum nooks_obj_type order.
+ */
+void nooks_track_release_list(struct nooks_domain *dom,
+			      struct hlist_head *list)
+{
+	struct hlist_node *tmp;
+	struct nooks_obj *o;
+	int type;
+
+	for (type = 0; type < NOOKS_OBJ_NR; type++) {
+		hlist_for_each_entry_safe(o, tmp, list, hnode) {
+			if (o->type != type)
+				continue;
+			hlist_del(&o->hnode);
+			nooks_release[type](dom, o);
+			kmem_cache_free(nooks_obj_cache, o);
+		}
+	}
 }
 
 /**

@@ -16,7 +16,9 @@ struct seq_file;
 
 /*
  * Object types, in release order: whatever can still make the device or
- * the kernel call into the driver goes first, memory last.
+ * the kernel call into the driver goes first, memory last. Objects the
+ * device may still reach by DMA (nooks_obj_dma()) are taken out first and
+ * released only once the device has been reset (nooks/restart.c).
  */
 enum nooks_obj_type {
 	NOOKS_OBJ_IRQ,		/* key: struct nooks_irq */
@@ -28,6 +30,7 @@ enum nooks_obj_type {
 	NOOKS_OBJ_NETDEV,	/* key: net_device (allocated) */
 	NOOKS_OBJ_DMA_MAP,	/* key: dma addr; a: dev, size, dir */
 	NOOKS_OBJ_DMA_COHERENT,	/* key: cpu addr; a: dev, size, dma addr */
+	NOOKS_OBJ_SKB,		/* key: sk_buff the driver holds */
 	NOOKS_OBJ_IOMAP,	/* key: __iomem address */
 	NOOKS_OBJ_PCI_REGIONS,	/* key: pci_dev; a[0]: bar mask */
 	NOOKS_OBJ_REGION,	/* key: start; a: n, parent */
@@ -36,6 +39,13 @@ enum nooks_obj_type {
 	NOOKS_OBJ_KMALLOC,	/* key: address */
 	NOOKS_OBJ_NR,
 };
+
+/* DMA buffers and the socket buffers whose data sits in them */
+static inline bool nooks_obj_dma(int type)
+{
+	return type == NOOKS_OBJ_DMA_MAP || type == NOOKS_OBJ_DMA_COHERENT ||
+	       type == NOOKS_OBJ_SKB;
+}
 
 /**
  * struct nooks_obj - one tracked resource
@@ -82,6 +92,9 @@ void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
 					  const struct nooks_obj *obj));
 void nooks_track_forget_all(struct nooks_domain *dom);
+void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list);
+void nooks_track_release_list(struct nooks_domain *dom,
+			      struct hlist_head *list);
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m);
 const char *nooks_obj_name(int type);
 int nooks_track_cache_init(void);

@@ -44,6 +44,7 @@ extern const struct nooks_import_table nooks_irq_imports;
 extern const struct nooks_import_table nooks_sched_imports;
 extern const struct nooks_import_table nooks_pci_imports;
 extern const struct nooks_import_table nooks_net_imports;
+extern const struct nooks_import_table nooks_skb_imports;
 
 /* Release functions, one per enum nooks_obj_type. */
 #define NOOKS_RELEASE(name)						\
@@ -58,6 +59,7 @@ NOOKS_RELEASE(netdev_reg);
 NOOKS_RELEASE(netdev);
 NOOKS_RELEASE(dma_map);
 NOOKS_RELEASE(dma_coherent);
+NOOKS_RELEASE(skb);
 NOOKS_RELEASE(iomap);
 NOOKS_RELEASE(pci_regions);
 NOOKS_RELEASE(region);

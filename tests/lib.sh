@@ -28,3 +28,17 @@ tap_done() { [ "$TAP_FAIL" = 0 ]; exit $?; }
 
 # in_peer COMMAND...: run in the peer network namespace
 in_peer() { $IP netns exec peer "$@"; }
+
+# kv KEY FILE: value of a "KEY=value" line
+kv() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+
+# wait_for SECONDS COMMAND...: retry COMMAND every 0.1 s until it succeeds
+wait_for() {
+	_n=$(( $1 * 10 )); shift
+	while [ $_n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}

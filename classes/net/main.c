@@ -160,6 +160,7 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 {
 	struct net_device *dev = NULL;
 	struct nooks_netdev *nn;
+	unsigned int i;
 
 	mutex_lock(&dom->lock);
 	list_for_each_entry(nn, &dom->netdevs, node) {
@@ -171,6 +172,10 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 			continue;
 		dev = nn->dev;
 		memset(netdev_priv(dev), 0, sizeof_priv);
+		/* transmit queues as new: no bytes in flight (BQL), running */
+		netdev_reset_queue(dev);
+		for (i = 0; i < dev->num_tx_queues; i++)
+			netdev_tx_reset_queue(netdev_get_tx_queue(dev, i));
 		sn->rebound = true;
 		break;
 	}

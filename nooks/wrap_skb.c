@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/wrap_skb.c - socket buffers an isolated net driver holds.
+ *
+ * A driver owns a socket buffer from the moment it allocates one for its
+ * receive ring, or the kernel hands it one to transmit (ndo_start_xmit,
+ * entry_netdev.c), until it passes it up the stack or frees it. Buffers
+ * a failed driver still held must be freed by the tracker: a leaked
+ * transmit buffer keeps its socket's send buffer charged, and TCP on that
+ * socket would stall for good.
+ *
+ * Buffers the stack hands out through napi_get_frags() stay the NAPI
+ * instance's and are freed with it.
+ */
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "domain.h"
+#include "wrap.h"
+
+/* the driver now owns @skb */
+static struct sk_buff *nooks_skb_held(struct nooks_domain *dom,
+				      struct sk_buff *skb)
+{
+	if (skb && dom)
+		nooks_track_add(dom, NOOKS_OBJ_SKB, (unsigned long)skb, 0, 0, 0);
+	return skb;
+}
+
+/* the driver gave @skb away (to the stack, or freed it) */
+static void nooks_skb_gone(struct nooks_domain *dom, struct sk_buff *skb)
+{
+	if (skb && dom)
+		nooks_track_del(dom, NOOKS_OBJ_SKB, (unsigned long)skb, NULL);
+}
+
+static struct sk_buff *nooks_netdev_alloc_skb(struct net_device *dev,
+					      unsigned int len, gfp_t gfp)
+{
+	return nooks_skb_held(nooks_caller_domain(),
+			      __netdev_alloc_skb(dev, len, gfp));
+}
+
+static struct sk_buff *nooks_napi_alloc_skb(struct napi_struct *napi,
+					    unsigned int len, gfp_t gfp)
+{
+	return nooks_skb_held(nooks_caller_domain(),
+			      __napi_alloc_skb(napi, len, gfp));
+}
+
+static struct sk_buff *nooks_build_skb(void *data, unsigned int frag_size)
+{
+	return nooks_skb_held(nooks_caller_domain(),
+			      build_skb(data, frag_size));
+}
+
+static struct sk_buff *nooks_napi_build_skb(void *data, unsigned int frag_size)
+{
+	return nooks_skb_held(nooks_caller_domain(),
+			      napi_build_skb(data, frag_size));
+}
+
+static gro_result_t nooks_napi_gro_receive(struct napi_struct *napi,
+					   struct sk_buff *skb)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	return napi_gro_receive(napi, skb);
+}
+
+static int nooks_netif_receive_skb(struct sk_buff *skb)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	return netif_receive_skb(skb);
+}
+
+static int nooks_netif_rx(struct sk_buff *skb)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	return netif_rx(skb);
+}
+
+static void nooks_kfree_skb_reason(struct sk_buff *skb,
+				   enum skb_drop_reason reason)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	kfree_skb_reason(skb, reason);
+}
+
+static void nooks_consume_skb(struct sk_buff *skb)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	consume_skb(skb);
+}
+
+static void nooks_napi_consume_skb(struct sk_buff *skb, int budget)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	napi_consume_skb(skb, budget);
+}
+
+static void nooks_dev_kfree_skb_any(struct sk_buff *skb,
+				    enum skb_free_reason reason)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	__dev_kfree_skb_any(skb, reason);
+}
+
+static void nooks_dev_kfree_skb_irq(struct sk_buff *skb,
+				    enum skb_free_reason reason)
+{
+	nooks_skb_gone(nooks_caller_domain(), skb);
+	__dev_kfree_skb_irq(skb, reason);
+}
+
+/* __skb_pad() frees the buffer when it fails and is told to */
+static int nooks_skb_pad(struct sk_buff *skb, int pad, bool free_on_error)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	int ret = __skb_pad(skb, pad, free_on_error);
+
+	if (ret && free_on_error)
+		nooks_skb_gone(dom, skb);
+	return ret;
+}
+
+NOOKS_RELEASE(skb)
+{
+	kfree_skb((struct sk_buff *)obj->key);
+}
+
+static const struct nooks_import nooks_skb_list[] = {
+	{ "__netdev_alloc_skb", nooks_netdev_alloc_skb },
+	{ "__napi_alloc_skb", nooks_napi_alloc_skb },
+	{ "build_skb", nooks_build_skb },
+	{ "napi_build_skb", nooks_napi_build_skb },
+	{ "napi_gro_receive", nooks_napi_gro_receive },
+	{ "netif_receive_skb", nooks_netif_receive_skb },
+	{ "netif_rx", nooks_netif_rx },
+	{ "kfree_skb_reason", nooks_kfree_skb_reason },
+	{ "consume_skb", nooks_consume_skb },
+	{ "napi_consume_skb", nooks_napi_consume_skb },
+	{ "__dev_kfree_skb_any", nooks_dev_kfree_skb_any },
+	{ "__dev_kfree_skb_irq", nooks_dev_kfree_skb_irq },
+	{ "__skb_pad", nooks_skb_pad },
+};
+
+const struct nooks_import_table nooks_skb_imports = {
+	nooks_skb_list, ARRAY_SIZE(nooks_skb_list)
+};

@@ -6,14 +6,17 @@
  *
  * The restarted driver has probed into the kept net_device (see main.c);
  * its probe reset the device's hardware address to the permanent one and
- * chose default features. The replay, under RTNL, in this order:
+ * chose default features. The kernel still sees the device running, but
+ * the restarted driver has not been opened: until the open, the replay
+ * marks the device not running (clears __LINK_STATE_START, as it is
+ * before __dev_open() sets it and calls ndo_open), so that drivers handle
+ * the MAC address and MTU as for a closed device (pcnet32's eth_mac_addr
+ * refuses a running device; e1000 would reset a device it never opened).
+ * The replay, under RTNL, in this order:
  *
  *   1. hardware address, if it was not the permanent one
- *   2. open, if the device was administratively up: first, because the
- *      kernel sees the device running (netif_running()) and drivers act on
- *      that in their MTU and feature handlers (e1000 would reset a device
- *      it never opened, and wait forever to disable its NAPI)
- *   3. MTU, if not the default
+ *   2. MTU, if not the default
+ *   3. open, if the device was administratively up
  *   4. features the user asked for (netdev_update_features)
  *   5. rx mode: promiscuous, allmulti, unicast and multicast lists
  *   6. VLAN filters
@@ -53,12 +56,16 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 	struct net_device *dev = nn->dev;
 	const struct net_device_ops *ops = &nn->ops;
 	const struct ethtool_ops *eops = &nn->eops;
+	bool up;
 	int ret = 0;
 
 	ASSERT_RTNL();
 	sn->replayed = 0;
 	WRITE_ONCE(nn->divert, false);	/* from now on, calls reach the driver */
 
+	up = dev->flags & IFF_UP;
+	if (up)
+		clear_bit(__LINK_STATE_START, &dev->state);
 	if (!ether_addr_equal(dev->dev_addr, sn->mac) &&
 	    ops->ndo_set_mac_address) {
 		struct sockaddr sa = { .sa_family = dev->type };
@@ -69,14 +76,15 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 			goto fail;
 		sn->replayed++;
 	}
-	if (dev->flags & IFF_UP) {
-		ret = ops->ndo_open(dev);
+	if (dev->mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
+		ret = ops->ndo_change_mtu(dev, dev->mtu);
 		if (ret)
 			goto fail;
 		sn->replayed++;
 	}
-	if (dev->mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
-		ret = ops->ndo_change_mtu(dev, dev->mtu);
+	if (up) {
+		set_bit(__LINK_STATE_START, &dev->state);
+		ret = ops->ndo_open(dev);
 		if (ret)
 			goto fail;
 		sn->replayed++;
@@ -115,6 +123,8 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 	return 0;
 
 fail:
+	if (up)
+		set_bit(__LINK_STATE_START, &dev->state);
 	netdev_err(dev, "shadow: replay failed: %d\n", ret);
 	return ret;
 }

@@ -18,9 +18,13 @@ CRASH_AT=8
 modprobe shadow_net
 shadowctl enable "$DRIVER" "$MODE" || exit 1
 shadowdrv-net dut || exit 1
-# configuration the shadow must carry across the restart
+# configuration the shadow must carry across the restart (some drivers
+# take a new address only while down)
+$IP link set eth0 down
 $IP link set eth0 mtu 1400
 $IP link set eth0 address 52:54:00:5e:00:01
+$IP link set eth0 up
+shadowdrv-net wait || exit 1
 ifindex=$(cat /sys/class/net/eth0/ifindex)
 
 if [ "$MODE" = shadow ]; then

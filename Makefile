@@ -55,6 +55,12 @@ demo:
 	$(MAKE) -C $(TOP) all
 	$(TOP)/tools/demo
 
+# Benchmarks, not part of make check: RECOVERIES=N DRIVER=D ROUNDS=R SECS=S
+bench:
+	$(TOP)/tools/setup --if-needed
+	$(MAKE) -C $(TOP) all
+	$(TOP)/tools/bench
+
 shell:
 	$(TOP)/tools/setup --if-needed
 	$(MAKE) -C $(TOP) all
@@ -78,6 +84,8 @@ help:
 	@echo '  check          run the whole test suite in QEMU guests'
 	@echo '                 (TESTS="tests/net/test_x.sh ..." runs a subset)'
 	@echo '  demo           the main job: a driver crash survived in a guest'
+	@echo '  bench          interruption (N recoveries, icount) and throughput'
+	@echo '                 ratios; RECOVERIES=N DRIVER=e1000|pcnet32|8139cp'
 	@echo '  shell          interactive shell in a guest (VMOPTS="--net e1000")'
 	@echo '  checkpatch     run the kernel checkpatch.pl over the sources'
 	@echo '  clean          remove build products'

@@ -52,7 +52,7 @@ static void nooks_pci_remove(struct pci_dev *pdev)
 
 	if (WARN_ON_ONCE(!dom) || !dom->orig_remove)
 		return;
-	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev), );
+	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev), (void)0);
 }
 
 static void nooks_pci_shutdown(struct pci_dev *pdev)
@@ -61,7 +61,7 @@ static void nooks_pci_shutdown(struct pci_dev *pdev)
 
 	if (WARN_ON_ONCE(!dom) || !dom->orig_shutdown)
 		return;
-	NOOKS_CALL_VOID(dom, "shutdown", dom->orig_shutdown(pdev), );
+	NOOKS_CALL_VOID(dom, "shutdown", dom->orig_shutdown(pdev), (void)0);
 }
 
 /**

@@ -26,7 +26,7 @@ static void nooks_timer_fn(struct timer_list *t)
 	if (!fn)
 		return;
 	nooks_track_del(dom, NOOKS_OBJ_TIMER, (unsigned long)t, NULL);
-	NOOKS_CALL_VOID(dom, "timer", fn(t), );
+	NOOKS_CALL_VOID(dom, "timer", fn(t), (void)0);
 }
 
 static void nooks_init_timer_key(struct timer_list *t,
@@ -93,7 +93,7 @@ static void nooks_work_fn(struct work_struct *w)
 	if (!fn)
 		return;
 	nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)w, NULL);
-	NOOKS_CALL_VOID(dom, "work", fn(w), );
+	NOOKS_CALL_VOID(dom, "work", fn(w), (void)0);
 }
 
 static void nooks_work_queued(struct nooks_domain *dom, struct work_struct *w,
@@ -173,7 +173,7 @@ static void nooks_tasklet_fn(struct tasklet_struct *t)
 	if (!fn)
 		return;
 	nooks_track_del(dom, NOOKS_OBJ_TASKLET, (unsigned long)t, NULL);
-	NOOKS_CALL_VOID(dom, "tasklet", fn(t), );
+	NOOKS_CALL_VOID(dom, "tasklet", fn(t), (void)0);
 }
 
 static void nooks_tasklet_setup(struct tasklet_struct *t,

@@ -4,7 +4,10 @@
  *
  * /sys/kernel/debug/shadow/<driver>/inject takes "FAULT FUNCTION [AFTER]":
  * a kprobe on FUNCTION (a function of the driver) lets AFTER calls pass
- * and, on the next one, makes the driver commit FAULT:
+ * and, on the next one, makes the driver commit FAULT. Writing it replaces
+ * what was armed; "add FAULT FUNCTION [AFTER]" arms one more (up to
+ * NOOKS_INJECT_MAX), e.g. a fault in the probe routine that makes the
+ * restart after a first fault fail. FAULT is one of:
  *
  *   null     NULL pointer dereference (page fault)
  *   gpf      dereference of a non-canonical pointer (#GP)
@@ -14,7 +17,8 @@
  *   corrupt  FUNCTION's first argument (a pointer) is made non-canonical,
  *            so the driver's own code faults on it
  *
- * "off" disarms. Reading shows what is armed and whether it fired. The
+ * "off" disarms all. Reading shows what is armed and whether it fired, one
+ * line per injection, oldest first ("off" when nothing is armed). The
  * fault runs in the context the driver function was called in (process,
  * softirq or hardirq), on the driver's stack, exactly as if the driver had
  * done it: for the first four the probe diverts the driver's function to
@@ -26,6 +30,7 @@
 #include <linux/linkage.h>
 #include <linux/kprobes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "domain.h"
@@ -49,8 +54,12 @@ static const char * const nooks_inject_names[] = {
 	[NOOKS_INJ_CORRUPT]	= "corrupt",
 };
 
+/* Injections one domain may have armed at a time. */
+#define NOOKS_INJECT_MAX	4
+
 /**
  * struct nooks_inject - one armed injection
+ * @next: the next injection armed in the same domain (dom->inject list)
  * @kp: the probe on the driver function
  * @dom: the domain
  * @kind: enum nooks_inject_kind
@@ -60,6 +69,7 @@ static const char * const nooks_inject_names[] = {
  * @func: the function name (kp.symbol_name points here)
  */
 struct nooks_inject {
+	struct nooks_inject *next;
 	struct kprobe kp;
 	struct nooks_domain *dom;
 	int kind;
@@ -157,27 +167,37 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* Disarm; caller holds dom->ctl. */
+/* Disarm all; caller holds dom->ctl. */
 void nooks_inject_disarm(struct nooks_domain *dom)
 {
-	struct nooks_inject *inj = dom->inject;
+	struct nooks_inject *inj;
 
-	if (!inj)
-		return;
-	unregister_kprobe(&inj->kp);
-	dom->inject = NULL;
-	kfree(inj);
+	while ((inj = dom->inject)) {
+		unregister_kprobe(&inj->kp);
+		dom->inject = inj->next;
+		kfree(inj);
+	}
 }
 
+/* Arm one injection; replace those armed unless @add. Caller holds ctl. */
 static int nooks_inject_arm(struct nooks_domain *dom, int kind,
-			    const char *func, unsigned long after)
+			    const char *func, unsigned long after, bool add)
 {
-	struct nooks_inject *inj;
+	struct nooks_inject *inj, **tail;
 	unsigned long addr;
+	unsigned int n = 0;
 	int ret;
 
-	if (!dom->mod || dom->mode == NOOKS_MODE_OFF)
-		return -ENODEV;		/* only into isolated drivers */
+	/*
+	 * Into a loaded driver; also a native one (mode off): fault campaigns
+	 * compare the same faults without isolation, where they crash.
+	 */
+	if (!dom->mod)
+		return -ENODEV;
+	for (tail = &dom->inject; *tail; tail = &(*tail)->next)
+		n++;
+	if (add && n >= NOOKS_INJECT_MAX)
+		return -EBUSY;
 	inj = kzalloc(sizeof(*inj), GFP_KERNEL);
 	if (!inj)
 		return -ENOMEM;
@@ -187,7 +207,15 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 	strscpy(inj->func, func, sizeof(inj->func));
 	inj->kp.symbol_name = inj->func;
 	inj->kp.pre_handler = nooks_inject_pre;
+	/*
+	 * Registered disabled: until the address is known to be the
+	 * driver's, the probe may sit on a kernel function (say kfree) that
+	 * other CPUs run unprotected, and must not fire there.
+	 */
+	inj->kp.flags = KPROBE_FLAG_DISABLED;
 	ret = register_kprobe(&inj->kp);
+	if (ret == -ENOENT)
+		ret = -EINVAL;		/* no such function */
 	if (ret)
 		goto err_free;
 	addr = (unsigned long)inj->kp.addr;
@@ -195,8 +223,14 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 		ret = -EINVAL;		/* not a function of this driver */
 		goto err_unregister;
 	}
-	nooks_inject_disarm(dom);
-	dom->inject = inj;
+	if (!add) {
+		nooks_inject_disarm(dom);
+		tail = &dom->inject;
+	}
+	ret = enable_kprobe(&inj->kp);
+	if (ret)
+		goto err_unregister;
+	*tail = inj;
 	pr_info("%s: armed %s at %s after %lu calls\n", dom->name,
 		nooks_inject_names[kind], func, after);
 	return 0;
@@ -214,6 +248,8 @@ static ssize_t nooks_inject_write(struct file *file, const char __user *ubuf,
 	struct nooks_domain *dom = file->private_data;
 	char buf[160], kind[16], func[KSYM_NAME_LEN];
 	unsigned long after = 0;
+	const char *p;
+	bool add;
 	int n, k, ret;
 
 	if (count >= sizeof(buf))
@@ -221,8 +257,12 @@ static ssize_t nooks_inject_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	n = sscanf(buf, "%15s %127s %lu", kind, func, &after);
-	if (n == 1 && !strcmp(kind, "off")) {
+	p = skip_spaces(buf);
+	add = str_has_prefix(p, "add ");
+	if (add)
+		p += strlen("add ");
+	n = sscanf(p, "%15s %127s %lu", kind, func, &after);
+	if (n == 1 && !add && !strcmp(kind, "off")) {
 		mutex_lock(&dom->ctl);
 		nooks_inject_disarm(dom);
 		mutex_unlock(&dom->ctl);
@@ -235,7 +275,7 @@ static ssize_t nooks_inject_write(struct file *file, const char __user *ubuf,
 	if (k < 0)
 		return -EINVAL;
 	mutex_lock(&dom->ctl);
-	ret = nooks_inject_arm(dom, k, func, after);
+	ret = nooks_inject_arm(dom, k, func, after, add);
 	mutex_unlock(&dom->ctl);
 	return ret ?: count;
 }
@@ -245,17 +285,17 @@ static ssize_t nooks_inject_read(struct file *file, char __user *ubuf,
 {
 	struct nooks_domain *dom = file->private_data;
 	struct nooks_inject *inj;
-	char buf[224];
-	int len;
+	char buf[NOOKS_INJECT_MAX * 224];
+	int len = 0;
 
 	mutex_lock(&dom->ctl);
-	inj = dom->inject;
-	if (inj)
-		len = scnprintf(buf, sizeof(buf), "%s %s after %lu hits %ld %s\n",
-				nooks_inject_names[inj->kind], inj->func,
-				inj->after, atomic_long_read(&inj->hits),
-				READ_ONCE(inj->fired) ? "fired" : "armed");
-	else
+	for (inj = dom->inject; inj; inj = inj->next)
+		len += scnprintf(buf + len, sizeof(buf) - len,
+				 "%s %s after %lu hits %ld %s\n",
+				 nooks_inject_names[inj->kind], inj->func,
+				 inj->after, atomic_long_read(&inj->hits),
+				 READ_ONCE(inj->fired) ? "fired" : "armed");
+	if (!len)
 		len = scnprintf(buf, sizeof(buf), "off\n");
 	mutex_unlock(&dom->ctl);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);

@@ -43,16 +43,18 @@ in_peer nc -l -p 5002 > /tmp/rx.bin 0<> /tmp/nc.hold &
 nc_server=$!
 sleep 1
 
-# the applications
+# the applications, each bounded: under Nooks restart (isolate) they may
+# never finish on their own
+B=$((T + 20))
 tcpdump -s 96 -i eth0 -n -U -w /tmp/cap.pcap 2> /tmp/tcpdump.err &
 tcpdump_pid=$!
-mcast recv -g 239.1.1.1 -p 5003 -I 192.0.2.1 -t $T > /tmp/mcast.out 2>&1 &
+timeout $B mcast recv -g 239.1.1.1 -p 5003 -I 192.0.2.1 -t $T > /tmp/mcast.out 2>&1 &
 mcast_pid=$!
-udpping send -c 192.0.2.2 -p 7777 -t $T -w 2000 -g /tmp/gaps > /tmp/ping.out 2>&1 &
+timeout $B udpping send -c 192.0.2.2 -p 7777 -t $T -w 2000 -g /tmp/gaps > /tmp/ping.out 2>&1 &
 ping_pid=$!
-iperf3 -c 192.0.2.2 -p 5201 -t $T -i 1 --forceflush > /tmp/iperf.out 2>&1 &
+timeout $B iperf3 -c 192.0.2.2 -p 5201 -t $T -i 1 --forceflush > /tmp/iperf.out 2>&1 &
 iperf_pid=$!
-(nc 192.0.2.2 5002 < /tmp/tx.bin; echo "rc=$?" > /tmp/nc.rc) &
+(timeout $B nc 192.0.2.2 5002 < /tmp/tx.bin; echo "rc=$?" > /tmp/nc.rc) &
 
 sleep $CRASH_AT
 shadowctl inject "$DRIVER" null --function "$POLL" --after 50
@@ -73,7 +75,7 @@ sleep 3
 wait $iperf_pid; iperf_rc=$?
 wait $ping_pid; ping_rc=$?
 wait $mcast_pid; mcast_rc=$?
-for i in $(seq 300); do [ -f /tmp/nc.rc ] && break; sleep 0.2; done
+for i in $(seq $((B * 5))); do [ -f /tmp/nc.rc ] && break; sleep 0.2; done
 kill $nc_server 2> /dev/null; wait $nc_server 2> /dev/null
 kill -INT $tcpdump_pid; wait $tcpdump_pid; tcpdump_rc=$?
 tx=$(sha256sum < /tmp/tx.bin | cut -d' ' -f1)

@@ -28,6 +28,7 @@
 #include "fault.h"
 #include "inject.h"
 #include "netdev.h"
+#include "nooks_trace.h"
 #include "restart.h"
 #include "symbols.h"
 #include "sysfs.h"
@@ -244,6 +245,9 @@ static void nooks_domain_on_fault(struct nooks_frame *f)
 		pr_err("%s: contained %s at %pS in %s (%s context)\n",
 		       dom->name, nooks_fault_name(f->fault),
 		       (void *)f->fault_ip, f->what, dom->last_fault.ctx);
+		trace_nooks_fault(dom->name, nooks_fault_name(f->fault),
+				  f->fault_ip, f->fault_addr, f->what,
+				  dom->last_fault.ctx);
 	}
 	nooks_domain_fail(dom, f->fault);
 }
@@ -480,8 +484,12 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 			module_put(dom->mod);
 		}
 		if (ret) {
+			/* back to the old mode, with its hooks */
 			WRITE_ONCE(dom->mode, old);
-			dom->ops = NULL;
+			dom->ops = old == NOOKS_MODE_SHADOW ? nooks_shadow_ops :
+							      NULL;
+			if (nooks_hook(dom, attach))
+				dom->ops->attach(dom);
 			goto out;
 		}
 	}

@@ -121,6 +121,7 @@ struct nooks_fault_info {
  * @netdev_gone: the driver unregistered a net_device
  * @recover: process context, after the re-probe: replay the logged state
  *	and hand the devices back; non-zero fail-stops the driver
+ * @stopped: the driver was left fail-stopped (restart failed or refused)
  */
 struct nooks_domain_ops {
 	void (*attach)(struct nooks_domain *dom);
@@ -137,6 +138,7 @@ struct nooks_domain_ops {
 				  struct nooks_netdev *nn);
 	void (*netdev_gone)(struct nooks_domain *dom, struct nooks_netdev *nn);
 	int (*recover)(struct nooks_domain *dom);
+	void (*stopped)(struct nooks_domain *dom);
 };
 
 /**
@@ -173,7 +175,7 @@ struct nooks_domain_ops {
  * @orig_init: the module's own init function
  * @dying: being removed
  * @debugfs: /sys/kernel/debug/shadow/<name>
- * @inject: armed fault injection (nooks/inject.c)
+ * @inject: armed fault injections, a list (nooks/inject.c)
  */
 struct nooks_domain {
 	char name[MODULE_NAME_LEN];

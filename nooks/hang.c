@@ -2,9 +2,12 @@
 /*
  * Nooks: abort protected calls that run too long.
  *
- * A call "runs too long" when it has been on the CPU for longer than
- * hang_ms without a break: a process-context call that sleeps is measured
- * from the last time its task got the CPU, not from its entry.
+ * A call "runs too long" when it has been on the CPU for longer than its
+ * bound without a break: hang_ms for calls in atomic contexts (interrupts,
+ * softirqs, or with a lock held, BH or interrupts off), hang_process_ms
+ * for preemptible process-context calls. A process-context call that
+ * sleeps is measured from the last time its task got the CPU, not from
+ * its entry.
  *
  * Every online CPU runs a periodic hard-mode hrtimer (period hang_ms/4).
  * Each tick does two things:
@@ -92,12 +95,12 @@ static const struct kernel_param_ops nooks_hang_ms_ops = {
 
 module_param_cb(hang_ms, &nooks_hang_ms_ops, &nooks_hang_ms, 0644);
 MODULE_PARM_DESC(hang_ms,
-		 "abort a protected call in interrupt context running longer than this (ms, 1-60000)");
+		 "abort a protected call in an atomic context running longer than this (ms, 1-60000)");
 
 /*
- * Process-context entry points (probe, open, ethtool, ...) legitimately
- * spin on slow hardware for hundreds of milliseconds (e1000's probe reads
- * its EEPROM bit by bit): they get a bound of their own.
+ * Preemptible process-context entry points (probe, open, ethtool, ...)
+ * legitimately spin on slow hardware for hundreds of milliseconds (e1000's
+ * probe reads its EEPROM bit by bit): they get a bound of their own.
  */
 module_param_cb(hang_process_ms, &nooks_hang_ms_ops, &nooks_hang_process_ms,
 		0644);
@@ -255,7 +258,13 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 	f = nooks_find_frame(pc & NOOKS_CTX_MASK, regs->sp, nmi);
 	if (!f || f->fault || !f->start_ns)
 		return false;
-	if (!f->ctx)
+	/*
+	 * A call entered preemptible with interrupts on (probe, open, an
+	 * ethtool request) may spin on slow hardware: the process bound.
+	 * Anything atomic (a lock held, BH or interrupts off) gets hang_ms.
+	 */
+	if (!f->ctx && !(f->preempt & (PREEMPT_MASK | SOFTIRQ_MASK)) &&
+	    !arch_irqs_disabled_flags(f->irqflags))
 		bound = max_t(u64, bound, (u64)READ_ONCE(nooks_hang_process_ms) *
 					  NSEC_PER_MSEC);
 	if ((s64)(now - nooks_run_start(f)) <= (s64)bound)

@@ -2,7 +2,8 @@
 /*
  * nooks/inject.c - fault injection into an isolated driver, for tests.
  *
- * /sys/kernel/debug/shadow/<driver>/inject takes "FAULT FUNCTION [AFTER]":
+ * /sys/kernel/debug/shadow/<driver>/inject takes "FAULT FUNCTION [AFTER]",
+ * for an isolated driver or a native one (fault campaigns compare both):
  * a kprobe on FUNCTION (a function of the driver) lets AFTER calls pass
  * and, on the next one, makes the driver commit FAULT. Writing it replaces
  * what was armed; "add FAULT FUNCTION [AFTER]" arms one more (up to
@@ -35,6 +36,7 @@
 
 #include "domain.h"
 #include "inject.h"
+#include "nooks_trace.h"
 
 enum nooks_inject_kind {
 	NOOKS_INJ_NULL,
@@ -103,29 +105,26 @@ static noinline void nooks_inject_do_bug(void)
  * The endless loop. Its bounds are exported to the hang watchdog's text
  * check: aborting here is as safe as in driver text.
  */
-void nooks_inject_do_hang(void);
 asm(".pushsection .text\n"
-    ".globl nooks_inject_do_hang\n"
-    ".type nooks_inject_do_hang, @function\n"
-    "nooks_inject_do_hang:\n"
-    "1:	pause\n"
-    "	jmp 1b\n"
-    ".globl nooks_inject_hang_end\n"
-    "nooks_inject_hang_end:\n"
-    "	int3\n"
-    ".size nooks_inject_do_hang, . - nooks_inject_do_hang\n"
-    ".popsection\n");
-extern const char nooks_inject_hang_end[];
+	".globl nooks_inject_do_hang\n"
+	".type nooks_inject_do_hang, @function\n"
+	"nooks_inject_do_hang:\n"
+	"1:	pause\n"
+	"	jmp 1b\n"
+	".globl nooks_inject_hang_end\n"
+	"nooks_inject_hang_end:\n"
+	"	int3\n"
+	".size nooks_inject_do_hang, . - nooks_inject_do_hang\n"
+	".popsection\n");
 
 /* Return at once to the probed function's caller (rax holds the value). */
-void nooks_inject_do_return(void);
 asm(".pushsection .text\n"
-    ".globl nooks_inject_do_return\n"
-    ".type nooks_inject_do_return, @function\n"
-    "nooks_inject_do_return:\n"
-    ASM_RET
-    ".size nooks_inject_do_return, . - nooks_inject_do_return\n"
-    ".popsection\n");
+	".globl nooks_inject_do_return\n"
+	".type nooks_inject_do_return, @function\n"
+	"nooks_inject_do_return:\n"
+	ASM_RET
+	".size nooks_inject_do_return, . - nooks_inject_do_return\n"
+	".popsection\n");
 
 bool nooks_inject_in_loop(unsigned long ip)
 {
@@ -141,6 +140,8 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 	    atomic_long_inc_return(&inj->hits) <= inj->after)
 		return 0;
 	WRITE_ONCE(inj->fired, true);
+	trace_nooks_inject(inj->dom->name, nooks_inject_names[inj->kind],
+			   inj->func, atomic_long_read(&inj->hits));
 	switch (inj->kind) {
 	case NOOKS_INJ_NULL:
 		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_null);

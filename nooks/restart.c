@@ -38,6 +38,7 @@
 #include <linux/workqueue.h>
 
 #include "domain.h"
+#include "nooks_trace.h"
 #include "restart.h"
 #include "wrap.h"
 
@@ -48,17 +49,33 @@ module_param(wait_ms, uint, 0644);
 MODULE_PARM_DESC(wait_ms,
 		 "how long a recovery waits for calls in the driver to leave");
 
+static const char * const nooks_phase_names[NOOKS_PHASE_NR] = {
+	[NOOKS_PHASE_STOP]	= "stop",
+	[NOOKS_PHASE_WAIT]	= "wait",
+	[NOOKS_PHASE_RELEASE]	= "release",
+	[NOOKS_PHASE_RESET]	= "reset",
+	[NOOKS_PHASE_RESTART]	= "restart",
+	[NOOKS_PHASE_REPLAY]	= "replay",
+};
+
 struct nooks_timer {
+	struct nooks_domain *dom;
 	struct nooks_recovery *rec;
 	u64 t;
 };
 
+/* End @phase (trace its duration) and begin the next one. */
 static void nooks_phase_end(struct nooks_timer *tm, int phase)
 {
 	u64 now = local_clock();
 
 	tm->rec->ns[phase] = now - tm->t;
 	tm->t = now;
+	trace_nooks_phase_end(tm->dom->name, nooks_phase_names[phase],
+			      tm->rec->ns[phase]);
+	if (phase + 1 < NOOKS_PHASE_NR)
+		trace_nooks_phase_begin(tm->dom->name,
+					nooks_phase_names[phase + 1], 0);
 }
 
 static int nooks_restart_wait(struct nooks_domain *dom)
@@ -97,7 +114,7 @@ static void nooks_restart_work(struct work_struct *work)
 						recover_work);
 	struct nooks_recovery rec = { };
 	struct nooks_devlist devs = { };
-	struct nooks_timer tm = { .rec = &rec };
+	struct nooks_timer tm = { .dom = dom, .rec = &rec };
 	HLIST_HEAD(dma);
 	bool recover;
 	int ret;
@@ -111,6 +128,7 @@ static void nooks_restart_work(struct work_struct *work)
 		tm.t = dom->last_fault.when_ns;
 	if (!try_module_get(dom->mod))
 		goto out_unlock;	/* being unloaded: nothing to restart */
+	trace_nooks_phase_begin(dom->name, nooks_phase_names[NOOKS_PHASE_STOP], 0);
 	WRITE_ONCE(dom->state, NOOKS_STATE_RECOVERING);
 	nooks_phase_end(&tm, NOOKS_PHASE_STOP);
 
@@ -160,13 +178,20 @@ static void nooks_restart_work(struct work_struct *work)
 	rec.total_ns = tm.t - (dom->last_fault.when_ns ?: tm.t);
 	rec.ok = !ret;
 	dom->last = rec;
+	trace_nooks_recovery(dom->name, rec.ok, rec.total_ns);
 	if (ret) {
 		WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
 		/* whatever a failed re-probe or the shadow kept */
 		nooks_track_release_all(dom, NULL);
 		nooks_cb_del_domain(dom);
-		pr_err("%s: restart failed (%d): driver fail-stopped\n",
-		       dom->name, ret);
+		if (nooks_hook(dom, stopped))
+			dom->ops->stopped(dom);
+		if (recover)
+			pr_err("%s: restart failed (%d): driver fail-stopped\n",
+			       dom->name, ret);
+		else
+			pr_err("%s: not restarted (policy): driver fail-stopped\n",
+			       dom->name);
 	} else {
 		atomic_inc(&dom->recoveries);
 		pr_info("%s: restarted in %llu us\n", dom->name,

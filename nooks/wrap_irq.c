@@ -8,12 +8,15 @@
  * An interrupt storm (more than storm_limit interrupts in 100 ms) fails the
  * domain like a fault does.
  */
+#define pr_fmt(fmt) "nooks: " fmt
+
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "domain.h"
+#include "nooks_trace.h"
 #include "wrap.h"
 
 static unsigned int storm_limit = 20000;
@@ -61,6 +64,11 @@ static irqreturn_t nooks_irq_handler(int irq, void *data)
 	irqreturn_t ret;
 
 	if (unlikely(nooks_irq_storm(ni))) {
+		pr_err_ratelimited("%s: interrupt storm on irq %u (more than %u in 100 ms)\n",
+				   ni->dom->name, irq, READ_ONCE(storm_limit));
+		trace_nooks_fault(ni->dom->name,
+				  nooks_fault_name(NOOKS_FAULT_STORM), 0, 0,
+				  "irq_handler", "hardirq");
 		nooks_domain_fail(ni->dom, NOOKS_FAULT_STORM);
 		return IRQ_NONE;
 	}

@@ -3,8 +3,8 @@
  * nooks/wrap_mem.c - memory an isolated driver allocates: kmalloc family,
  * vmalloc, slab caches, DMA coherent buffers and streaming mappings.
  *
- * Socket buffers and pages handed to the network stack are not tracked:
- * their ownership passes to the kernel.
+ * Socket buffers are tracked by wrap_skb.c; page fragments of receive
+ * rings are not tracked (see Documentation/architecture.rst).
  */
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>

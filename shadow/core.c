@@ -21,6 +21,7 @@
 
 #include "policy.h"
 #include "shadow.h"
+#include "shadow_trace.h"
 
 /**
  * struct shadow_domain - the manager's view of a shadowed domain
@@ -66,8 +67,9 @@ static struct shadow_domain *shadow_of(struct nooks_domain *dom)
 
 static void shadow_set_state(struct shadow_domain *sd, int state)
 {
+	trace_shadow_state(sd->dom->name, shadow_state_names[sd->state],
+			   shadow_state_names[state]);
 	WRITE_ONCE(sd->state, state);
-	pr_debug("%s: %s\n", sd->dom->name, shadow_state_names[state]);
 }
 
 /* Call @op of every class that has it. */
@@ -170,6 +172,7 @@ static bool shadow_should_recover(struct nooks_domain *dom)
 		return true;
 	if (!shadow_policy_allow(&sd->policy, dom->name, &why)) {
 		shadow_set_state(sd, SHADOW_GAVE_UP);
+		trace_shadow_gave_up(dom->name, why);
 		pr_err("%s: %s: driver left fail-stopped\n", dom->name, why);
 		return false;
 	}
@@ -259,6 +262,14 @@ static int shadow_recover(struct nooks_domain *dom)
 	return ret;
 }
 
+static void shadow_stopped(struct nooks_domain *dom)
+{
+	struct shadow_domain *sd = shadow_of(dom);
+
+	if (sd && READ_ONCE(sd->state) != SHADOW_GAVE_UP)
+		shadow_set_state(sd, SHADOW_GAVE_UP);
+}
+
 static const struct nooks_domain_ops shadow_domain_ops = {
 	.attach			= shadow_attach,
 	.detach			= shadow_detach,
@@ -270,6 +281,7 @@ static const struct nooks_domain_ops shadow_domain_ops = {
 	.netdev_registered	= shadow_netdev_registered,
 	.netdev_gone		= shadow_netdev_gone,
 	.recover		= shadow_recover,
+	.stopped		= shadow_stopped,
 };
 
 /*

@@ -33,12 +33,20 @@
 #include <linux/rtnetlink.h>
 
 #include "net.h"
+#include "shadow_trace.h"
+
+/* count and trace one replayed operation */
+#define shadow_net_replayed(sn, op)					\
+	do {								\
+		(sn)->replayed++;					\
+		trace_shadow_replay(netdev_name((sn)->nn->dev), op);	\
+	} while (0)
 
 static int shadow_net_replay_vid(struct net_device *dev, int vid, void *arg)
 {
 	struct shadow_net_dev *sn = arg;
 
-	sn->replayed++;
+	shadow_net_replayed(sn, "vlan_rx_add_vid");
 	return sn->nn->ops.ndo_vlan_rx_add_vid(dev, htons(ETH_P_8021Q), vid);
 }
 
@@ -74,27 +82,27 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 		ret = ops->ndo_set_mac_address(dev, &sa);
 		if (ret)
 			goto fail;
-		sn->replayed++;
+		shadow_net_replayed(sn, "set_mac_address");
 	}
 	if (dev->mtu != ETH_DATA_LEN && ops->ndo_change_mtu) {
 		ret = ops->ndo_change_mtu(dev, dev->mtu);
 		if (ret)
 			goto fail;
-		sn->replayed++;
+		shadow_net_replayed(sn, "change_mtu");
 	}
 	if (up) {
 		set_bit(__LINK_STATE_START, &dev->state);
 		ret = ops->ndo_open(dev);
 		if (ret)
 			goto fail;
-		sn->replayed++;
+		shadow_net_replayed(sn, "open");
 	}
 	netdev_update_features(dev);
 	if (ops->ndo_set_rx_mode) {
 		netif_addr_lock_bh(dev);
 		ops->ndo_set_rx_mode(dev);
 		netif_addr_unlock_bh(dev);
-		sn->replayed++;
+		shadow_net_replayed(sn, "set_rx_mode");
 	}
 	if (ops->ndo_vlan_rx_add_vid) {
 		ret = vlan_for_each(dev, shadow_net_replay_vid, sn);
@@ -104,22 +112,24 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 	if (nn->eorig) {
 		if (sn->set_ring && eops->set_ringparam &&
 		    !eops->set_ringparam(dev, &sn->ring, &sn->kring, NULL))
-			sn->replayed++;
+			shadow_net_replayed(sn, "set_ringparam");
 		if (sn->set_coal && eops->set_coalesce &&
 		    !eops->set_coalesce(dev, &sn->coal, &sn->kcoal, NULL))
-			sn->replayed++;
+			shadow_net_replayed(sn, "set_coalesce");
 		if (sn->set_pause && eops->set_pauseparam &&
 		    !eops->set_pauseparam(dev, &sn->pause))
-			sn->replayed++;
+			shadow_net_replayed(sn, "set_pauseparam");
 		if (sn->set_wol && eops->set_wol && !eops->set_wol(dev, &sn->wol))
-			sn->replayed++;
+			shadow_net_replayed(sn, "set_wol");
 		if (sn->set_msglevel && eops->set_msglevel) {
 			eops->set_msglevel(dev, sn->msglevel);
-			sn->replayed++;
+			shadow_net_replayed(sn, "set_msglevel");
 		}
 	}
-	if (dev->flags & IFF_UP)
+	if (dev->flags & IFF_UP) {
 		netif_tx_wake_all_queues(dev);
+		trace_shadow_replay(netdev_name(dev), "wake_queues");
+	}
 	return 0;
 
 fail:

@@ -4,21 +4,29 @@
  * net driver, so that no application call fails.
  *
  *  - transmit is held: the queue is stopped and the packet goes back to
- *    the qdisc (NETDEV_TX_BUSY), to leave when the driver is back;
+ *    the qdisc (NETDEV_TX_BUSY), to leave when the driver is back (unless
+ *    the restarted driver drops the carrier while it starts, as e1000
+ *    does: then the qdisc drops what it held and TCP retransmits);
  *  - open, stop, MTU, MAC address, rx mode, features, VLAN filters and
- *    ethtool settings are accepted: the kernel keeps most of them in the
- *    net_device, the rest is logged; all is replayed after the restart;
+ *    ethtool rings, coalescing, pause, WoL and message level are accepted:
+ *    the kernel keeps most of them in the net_device, the rest is logged;
+ *    all is replayed after the restart;
+ *  - what cannot be answered or replayed (link settings, EEPROM, LED,
+ *    private ioctls) fails with -EAGAIN: try again in a moment;
  *  - queries are answered from the log (driver info, link settings, ring
- *    and coalescing parameters) and statistics from the last counters.
+ *    and coalescing parameters) and statistics from the last counters;
+ *    the link reads down.
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 
 #include "net.h"
+#include "shadow_trace.h"
 
 static int shadow_net_ok(struct net_device *dev)
 {
+	trace_shadow_standin(netdev_name(dev), "accepted");
 	return 0;
 }
 
@@ -29,6 +37,7 @@ static void shadow_net_nothing(struct net_device *dev)
 static netdev_tx_t shadow_net_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	netif_stop_subqueue(dev, skb_get_queue_mapping(skb));
+	trace_shadow_standin(netdev_name(dev), "xmit_held");
 	return NETDEV_TX_BUSY;
 }
 
@@ -38,6 +47,7 @@ static void shadow_net_rx_flags(struct net_device *dev, int flags)
 
 static int shadow_net_set_mac(struct net_device *dev, void *addr)
 {
+	trace_shadow_standin(netdev_name(dev), "set_mac_address");
 	return eth_mac_addr(dev, addr);	/* replayed to the driver later */
 }
 
@@ -55,6 +65,7 @@ static int shadow_net_private(struct net_device *dev, struct ifreq *ifr,
 static int shadow_net_mtu(struct net_device *dev, int mtu)
 {
 	WRITE_ONCE(dev->mtu, mtu);	/* replayed to the driver later */
+	trace_shadow_standin(netdev_name(dev), "change_mtu");
 	return 0;
 }
 
@@ -71,10 +82,12 @@ static void shadow_net_stats64(struct net_device *dev,
 	spin_lock_irqsave(&sn->lock, flags);
 	*s = sn->last;
 	spin_unlock_irqrestore(&sn->lock, flags);
+	trace_shadow_standin(netdev_name(dev), "get_stats64");
 }
 
 static struct net_device_stats *shadow_net_stats(struct net_device *dev)
 {
+	trace_shadow_standin(netdev_name(dev), "get_stats");
 	return &shadow_net_of(dev)->stats;
 }
 
@@ -128,6 +141,7 @@ static void shadow_net_drvinfo(struct net_device *dev,
 
 	if (sn->have_drvinfo)
 		*info = sn->drvinfo;
+	trace_shadow_standin(netdev_name(dev), "get_drvinfo");
 }
 
 static int shadow_net_zero(struct net_device *dev)

@@ -92,6 +92,11 @@ run sleepnull process
 run sleepnull nested
 
 hang_ms=$(cat $P)
+# process-context calls have a bound of their own (hang_process_ms, 2 s by
+# default, for probes that spin on slow hardware): make it hang_ms here
+PP=/sys/module/nooks/parameters/hang_process_ms
+hang_process_ms=$(cat $PP)
+echo "$hang_ms" > $PP
 for ctx in process softirq hardirq spinlock rcu irqsave bh nested; do
 	for kind in null gpf bug divide helper; do
 		run $kind $ctx
@@ -113,9 +118,13 @@ tap_ok $(echo 0 > $P 2> /dev/null && echo 0 || echo 1) "hang_ms rejects 0"
 tap_ok $(echo 60001 > $P 2> /dev/null && echo 0 || echo 1) "hang_ms rejects 60001"
 tap_ok $(echo 300 > $P 2> /dev/null && [ "$(cat $P)" = 300 ] &&
 	echo 1 || echo 0) "hang_ms accepts 300"
+tap_ok $(echo 0 > $PP 2> /dev/null && echo 0 || echo 1) "hang_process_ms rejects 0"
+tap_ok $(echo 300 > $PP 2> /dev/null && [ "$(cat $PP)" = 300 ] &&
+	echo 1 || echo 0) "hang_process_ms accepts 300"
 run hang process 300000 1000000
 run hangirqoff hardirq 300000 1000000
 echo "$hang_ms" > $P
+echo "$hang_process_ms" > $PP
 
 # nothing but the BUG() lines in the kernel log, also a while later
 sleep 10

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$TOP/tools/vm" --sound ac97 --wav "$tmp/out.wav" --timeout 120 \
 	--log "$TOP/build/logs/host_mp3_ac97.console.log" -- \
-	'mpg123 -q -o alsa -a plughw:0,0 /opt/shadowdrv/media/tone.mp3 2>&1 | grep -v terminal' \
+	'mpg123 -q -o alsa -a plughw:0,0 /opt/shadowdrv/media/tone.mp3 2> /tmp/err; rc=$?; grep -v terminal /tmp/err; exit $rc' \
 	2> >(grep -v 'Failed to create voice\|playback voices' >&2)
 
 len=$(sox "$tmp/out.wav" -n stat 2>&1 | awk '/^Length/ { print $3 }')

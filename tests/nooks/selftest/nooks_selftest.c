@@ -45,6 +45,14 @@
  *
  * The endless loops give up after 5 s so that a failure to contain them is
  * reported rather than hanging the machine.
+ *
+ * /sys/kernel/debug/nooks_selftest/bench
+ *	read: time N direct calls of a trivial noinline function, then N
+ *	protected calls of it (nooks_call_begin()/nooks_call_end() around
+ *	each, no domain, process context), with ktime_get_ns(); one line:
+ *	  "n=N direct_ns_per_call=X protected_ns_per_call=Y ratio=Y/X
+ *	   faults=F"
+ *	write a number: N for the next reads (default 1000000).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -56,6 +64,8 @@
 #include <linux/jiffies.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
@@ -162,6 +172,7 @@ static atomic_t st_handler_calls = ATOMIC_INIT(0);
 static bool st_own_handler;
 static int st_stop;
 static int st_sink;
+static unsigned long st_bench_n = 1000000;
 
 static void st_handler(struct nooks_frame *f)
 {
@@ -446,6 +457,127 @@ static const struct file_operations st_run_fops = {
 	.llseek	= default_llseek,
 };
 
+/* The callee of the benchmark: not inlined, not pure, nearly empty. */
+static noinline int st_bench_fn(int x)
+{
+	asm volatile("" : "+r" (x));
+	return x + 1;
+}
+
+/*
+ * One protected call, as NOOKS_CALL() expands in a wrapper: in its own
+ * function, so that nothing the loop keeps in registers is live across
+ * the setjmp.
+ */
+static noinline int st_bench_protected(int x)
+{
+	struct nooks_frame f;
+	int ret;
+
+	if (nooks_call_begin(&f, NULL, "bench"))
+		return -1;
+	ret = st_bench_fn(x);
+	nooks_call_end(&f);
+	return ret;
+}
+
+/* Yield now and then: a million calls take seconds under emulation. */
+#define ST_BENCH_CHUNK	65536
+
+static u64 st_bench_direct(unsigned long n)
+{
+	unsigned long i;
+	u64 t0 = ktime_get_ns();
+	int sum = 0;
+
+	for (i = 0; i < n; i++) {
+		sum += st_bench_fn(i);
+		if (!((i + 1) % ST_BENCH_CHUNK))
+			cond_resched();
+	}
+	WRITE_ONCE(st_sink, sum);
+	return ktime_get_ns() - t0;
+}
+
+static u64 st_bench_prot(unsigned long n, unsigned long *faults)
+{
+	unsigned long i;
+	u64 t0 = ktime_get_ns();
+	int sum = 0, r;
+
+	*faults = 0;
+	for (i = 0; i < n; i++) {
+		r = st_bench_protected(i);
+		if (r != (int)i + 1)
+			(*faults)++;
+		sum += r;
+		if (!((i + 1) % ST_BENCH_CHUNK))
+			cond_resched();
+	}
+	WRITE_ONCE(st_sink, sum);
+	return ktime_get_ns() - t0;
+}
+
+/* @ns / @n as "units.thousandths" */
+static int st_per_call(char *buf, size_t size, u64 ns, unsigned long n)
+{
+	u64 ps = div64_u64(ns * 1000, n);
+
+	return scnprintf(buf, size, "%llu.%03llu", div_u64(ps, 1000),
+			 ps % 1000);
+}
+
+static ssize_t st_bench_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[160], d[24], p[24];
+	unsigned long n, faults;
+	u64 direct, prot, ratio;
+	int len;
+
+	if (*ppos)
+		return 0;	/* one run per read from the start */
+	mutex_lock(&st_mutex);
+	n = st_bench_n;
+	st_bench_direct(n / 10);	/* warm caches and branch predictors */
+	direct = st_bench_direct(n);
+	prot = st_bench_prot(n, &faults);
+	mutex_unlock(&st_mutex);
+
+	st_per_call(d, sizeof(d), direct, n);
+	st_per_call(p, sizeof(p), prot, n);
+	ratio = div64_u64(prot * 100, direct ?: 1);
+	len = scnprintf(buf, sizeof(buf),
+			"n=%lu direct_ns_per_call=%s protected_ns_per_call=%s ratio=%llu.%02llu faults=%lu\n",
+			n, d, p, div_u64(ratio, 100), ratio % 100, faults);
+	pr_info("bench: %s", buf);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t st_bench_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned long n;
+	int ret;
+
+	ret = kstrtoul_from_user(ubuf, count, 0, &n);
+	if (ret)
+		return ret;
+	if (n < 1000 || n > 100000000)
+		return -EINVAL;
+	mutex_lock(&st_mutex);
+	st_bench_n = n;
+	mutex_unlock(&st_mutex);
+	return count;
+}
+
+static const struct file_operations st_bench_fops = {
+	.owner	= THIS_MODULE,
+	.read	= st_bench_read,
+	.write	= st_bench_write,
+	.llseek	= default_llseek,
+};
+
 static int __init st_init(void)
 {
 	timer_setup(&st_timer, st_timer_fn, 0);
@@ -454,6 +586,7 @@ static int __init st_init(void)
 
 	st_dir = debugfs_create_dir("nooks_selftest", NULL);
 	debugfs_create_file("run", 0600, st_dir, NULL, &st_run_fops);
+	debugfs_create_file("bench", 0600, st_dir, NULL, &st_bench_fops);
 
 	st_own_handler = nooks_fault_replace_handler(NULL, st_handler);
 	return 0;

@@ -1,0 +1,26 @@
+#!/bin/bash
+# timeout: 600
+# A 10-trial fault-injection campaign (tools/campaign): the same five
+# NULL-dereference faults into e1000's hot paths under iperf3, natively and
+# under the shadow driver. The classification must see them as kernel
+# crashes natively and as recoveries the application never noticed when
+# shadowed.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$TOP/tools/campaign" --driver e1000 --workload iperf3 --faults 5 --seed 7 \
+	--types null --modes native,shadow --out "$out" || exit 1
+csv=$out/trials.csv
+cat "$csv"
+count() { awk -F, -v m="$1" -v o="$2" '$1 == m && $6 == o { k++ } END { print k + 0 }' "$csv"; }
+fail=0
+check() { if [ "$2" ]; then echo "ok - $1"; else echo "not ok - $1"; fail=1; fi; }
+check "10 trials classified" "$([ "$(($(wc -l < "$csv") - 1))" = 10 ] && echo y)"
+check "native: the injected faults crash the kernel ($(count native crash)/5)" \
+	"$([ "$(count native crash)" -ge 4 ] && echo y)"
+check "shadow: recovered with iperf3 unaware ($(count shadow recovered)/5)" \
+	"$([ "$(count shadow recovered)" -ge 4 ] && echo y)"
+check "shadow: no crash, no hang" \
+	"$([ "$(count shadow crash)" = 0 ] && [ "$(count shadow hang)" = 0 ] && echo y)"
+exit $fail

@@ -29,7 +29,7 @@ echo "# order: $order"
 first() { grep -n "$1" /tmp/events | head -n 1 | cut -d: -f1; }
 before() { a=$(first "$1"); b=$(first "$2"); [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; }
 tap_cmd "injection traced before the fault" before nooks_inject nooks_fault
-tap_cmd "fault traced, with driver, kind and context" grep -q 'nooks_fault driver=e1000 kind=page_fault.*context=softirq' /tmp/events
+tap_cmd "fault traced, with driver, kind and context" grep -q 'nooks_fault driver=e1000 kind=page .*context=softirq' /tmp/events
 tap_cmd "shadow goes passive -> active" grep -q 'shadow_state driver=e1000 passive -> active' /tmp/events
 ok=1
 for p in stop wait release reset restart replay; do

@@ -42,3 +42,15 @@ wait_for() {
 	done
 	return 1
 }
+
+# wait_recovered DRIVER N: until DRIVER has N recoveries and runs (10 s)
+wait_recovered() {
+	_s=/sys/kernel/shadow/$1
+	for _i in $(seq 100); do
+		[ "$(cat $_s/recoveries)" -ge "$2" ] &&
+			[ "$(cat $_s/state)" = running ] && return 0
+		sleep 0.1
+	done
+	echo "# state $(cat $_s/state), recoveries $(cat $_s/recoveries)"
+	return 1
+}

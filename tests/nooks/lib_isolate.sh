@@ -9,16 +9,6 @@
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/$DRIVER
 
-wait_recovered() {	# wait_recovered N: until N recoveries and running
-	for i in $(seq 100); do
-		[ "$(cat $S/recoveries)" -ge "$1" ] &&
-			[ "$(cat $S/state)" = running ] && return 0
-		sleep 0.1
-	done
-	echo "# state $(cat $S/state), recoveries $(cat $S/recoveries)"
-	return 1
-}
-
 # trigger CONTEXT: make the kernel call the driver in that context
 trigger() {
 	case $1 in
@@ -61,7 +51,7 @@ for c in $CASES; do
 	shadowctl inject "$DRIVER" "$fault" --function "$(func_of $ctx)" --after $after
 	trigger "$ctx"
 	n=$((n + 1))
-	if wait_recovered $n; then
+	if wait_recovered "$DRIVER" $n; then
 		tap_ok 1 "$fault in $ctx ($(func_of $ctx)): contained, restarted in $(cat $S/last_recovery/total_us) us"
 	else
 		tap_ok 0 "$fault in $ctx ($(func_of $ctx)): contained and restarted"

@@ -33,16 +33,6 @@ VMALLOC_BOUND_KB=128
 
 ping_peer() { ping -c 3 -W 2 192.0.2.2 > /dev/null 2>&1; }
 
-wait_recovered() {	# wait_recovered N: until N recoveries and running
-	for i in $(seq 100); do
-		[ "$(cat $S/recoveries)" -ge "$1" ] &&
-			[ "$(cat $S/state)" = running ] && return 0
-		sleep 0.1
-	done
-	echo "# state $(cat $S/state), recoveries $(cat $S/recoveries)"
-	return 1
-}
-
 # let in-flight packets complete, then free what is only cached
 settle() {
 	ping_peer
@@ -103,7 +93,7 @@ for c in $(seq $CYCLES); do
 	ping -c 20 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1
 	n=$((n + 1))
 	ok=0
-	if wait_recovered $n && shadowdrv-net dut > /dev/null 2>&1 &&
+	if wait_recovered e1000 $n && shadowdrv-net dut > /dev/null 2>&1 &&
 	    ping_peer; then
 		ok=1
 	else

@@ -198,7 +198,8 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
 		dom->last_fault.kind = kind;
 		dom->last_fault.ip = 0;
 		dom->last_fault.addr = 0;
-		dom->last_fault.what = "";
+		dom->last_fault.what = kind == NOOKS_FAULT_STORM ?
+				       "irq_handler" : "";
 		dom->last_fault.ctx = in_hardirq() ? "hardirq" :
 				      in_serving_softirq() ? "softirq" :
 				      "process";

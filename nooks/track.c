@@ -21,6 +21,7 @@ static struct kmem_cache *nooks_obj_cache;
 
 static const char * const nooks_obj_names[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_IRQ]		= "irq",
+	[NOOKS_OBJ_IRQ_VECTORS]	= "irq_vectors",
 	[NOOKS_OBJ_TIMER]	= "timer",
 	[NOOKS_OBJ_WORK]	= "work",
 	[NOOKS_OBJ_TASKLET]	= "tasklet",
@@ -35,6 +36,7 @@ static const char * const nooks_obj_names[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_REGION]	= "io_region",
 	[NOOKS_OBJ_PCI_ENABLE]	= "pci_enable",
 	[NOOKS_OBJ_VMALLOC]	= "vmalloc",
+	[NOOKS_OBJ_PAGES]	= "pages",
 	[NOOKS_OBJ_KMALLOC]	= "kmalloc",
 };
 
@@ -43,6 +45,7 @@ typedef void (*nooks_release_fn)(struct nooks_domain *dom,
 
 static const nooks_release_fn nooks_release[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_IRQ]		= nooks_irq_release,
+	[NOOKS_OBJ_IRQ_VECTORS]	= nooks_irq_vectors_release,
 	[NOOKS_OBJ_TIMER]	= nooks_timer_release,
 	[NOOKS_OBJ_WORK]	= nooks_work_release,
 	[NOOKS_OBJ_TASKLET]	= nooks_tasklet_release,
@@ -57,6 +60,7 @@ static const nooks_release_fn nooks_release[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_REGION]	= nooks_region_release,
 	[NOOKS_OBJ_PCI_ENABLE]	= nooks_pci_enable_release,
 	[NOOKS_OBJ_VMALLOC]	= nooks_vmalloc_release,
+	[NOOKS_OBJ_PAGES]	= nooks_pages_release,
 	[NOOKS_OBJ_KMALLOC]	= nooks_kmalloc_release,
 };
 

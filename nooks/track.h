@@ -22,6 +22,7 @@ struct seq_file;
  */
 enum nooks_obj_type {
 	NOOKS_OBJ_IRQ,		/* key: struct nooks_irq */
+	NOOKS_OBJ_IRQ_VECTORS,	/* key: pci_dev; a[0]: 1 if pci_enable_msi */
 	NOOKS_OBJ_TIMER,	/* key: timer_list */
 	NOOKS_OBJ_WORK,		/* key: work_struct; a[0]: 1 if delayed */
 	NOOKS_OBJ_TASKLET,	/* key: tasklet_struct */
@@ -36,6 +37,7 @@ enum nooks_obj_type {
 	NOOKS_OBJ_REGION,	/* key: start; a: n, parent */
 	NOOKS_OBJ_PCI_ENABLE,	/* key: pci_dev */
 	NOOKS_OBJ_VMALLOC,	/* key: address */
+	NOOKS_OBJ_PAGES,	/* key: address; a[0]: order */
 	NOOKS_OBJ_KMALLOC,	/* key: address */
 	NOOKS_OBJ_NR,
 };

@@ -51,6 +51,7 @@ extern const struct nooks_import_table nooks_skb_imports;
 	void nooks_##name##_release(struct nooks_domain *dom,		\
 				    const struct nooks_obj *obj)
 NOOKS_RELEASE(irq);
+NOOKS_RELEASE(irq_vectors);
 NOOKS_RELEASE(timer);
 NOOKS_RELEASE(work);
 NOOKS_RELEASE(tasklet);
@@ -65,6 +66,7 @@ NOOKS_RELEASE(pci_regions);
 NOOKS_RELEASE(region);
 NOOKS_RELEASE(pci_enable);
 NOOKS_RELEASE(vmalloc);
+NOOKS_RELEASE(pages);
 NOOKS_RELEASE(kmalloc);
 
 /* Callback registry: kernel object -> (domain, driver function). */

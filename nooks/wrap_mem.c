@@ -180,6 +180,35 @@ NOOKS_RELEASE(dma_map)
 			     obj->a[2], DMA_ATTR_SKIP_CPU_SYNC);
 }
 
+/*
+ * Whole pages the driver asks for by address. Pages from alloc_pages()
+ * are not tracked: drivers hand them to the stack as socket buffer
+ * fragments, and their ownership goes with them.
+ */
+static unsigned long nooks_get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	unsigned long addr = __get_free_pages(gfp, order);
+
+	if (addr && dom)
+		nooks_track_add(dom, NOOKS_OBJ_PAGES, addr, order, 0, 0);
+	return addr;
+}
+
+static void nooks_free_pages(unsigned long addr, unsigned int order)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (addr && dom)
+		nooks_track_del(dom, NOOKS_OBJ_PAGES, addr, NULL);
+	free_pages(addr, order);
+}
+
+NOOKS_RELEASE(pages)
+{
+	free_pages(obj->key, obj->a[0]);
+}
+
 static const struct nooks_import nooks_mem_list[] = {
 	{ "__kmalloc", nooks_kmalloc },
 	{ "__kmalloc_node", nooks_kmalloc_node },
@@ -191,6 +220,8 @@ static const struct nooks_import nooks_mem_list[] = {
 	{ "vmalloc", nooks_vmalloc },
 	{ "vzalloc", nooks_vzalloc },
 	{ "vfree", nooks_vfree },
+	{ "__get_free_pages", nooks_get_free_pages },
+	{ "free_pages", nooks_free_pages },
 	{ "dma_alloc_attrs", nooks_dma_alloc_attrs },
 	{ "dma_free_attrs", nooks_dma_free_attrs },
 	{ "dma_map_page_attrs", nooks_dma_map_page_attrs },

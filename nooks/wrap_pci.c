@@ -303,8 +303,70 @@ NOOKS_RELEASE(iomap)
 		iounmap(p);
 }
 
+/* MSI and MSI-X vectors (released after the IRQs that use them) */
+static int nooks_pci_alloc_irq_vectors_affinity(struct pci_dev *pdev,
+						unsigned int min_vecs,
+						unsigned int max_vecs,
+						unsigned int flags,
+						struct irq_affinity *affd)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	int ret = pci_alloc_irq_vectors_affinity(pdev, min_vecs, max_vecs,
+						 flags, affd);
+
+	if (ret > 0 && dom)
+		nooks_track_add(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+				0, 0, 0);
+	return ret;
+}
+
+static void nooks_pci_free_irq_vectors(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+				NULL);
+	pci_free_irq_vectors(pdev);
+}
+
+static int nooks_pci_enable_msi(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	int ret = pci_enable_msi(pdev);
+
+	if (!ret && dom)
+		nooks_track_add(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+				1, 0, 0);
+	return ret;
+}
+
+static void nooks_pci_disable_msi(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+
+	if (dom)
+		nooks_track_del(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+				NULL);
+	pci_disable_msi(pdev);
+}
+
+NOOKS_RELEASE(irq_vectors)
+{
+	struct pci_dev *pdev = (struct pci_dev *)obj->key;
+
+	if (obj->a[0])
+		pci_disable_msi(pdev);
+	else
+		pci_free_irq_vectors(pdev);
+}
+
 static const struct nooks_import nooks_pci_list[] = {
 	{ "__pci_register_driver", nooks_pci_register_driver },
+	{ "pci_alloc_irq_vectors_affinity", nooks_pci_alloc_irq_vectors_affinity },
+	{ "pci_free_irq_vectors", nooks_pci_free_irq_vectors },
+	{ "pci_enable_msi", nooks_pci_enable_msi },
+	{ "pci_disable_msi", nooks_pci_disable_msi },
 	{ "pci_enable_device", nooks_pci_enable_device },
 	{ "pci_enable_device_mem", nooks_pci_enable_device_mem },
 	{ "pci_disable_device", nooks_pci_disable_device },

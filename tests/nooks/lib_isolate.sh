@@ -33,7 +33,7 @@ bug:open bug:info bug:rxmode bug:poll bug:irq
 hang:open hang:info hang:rxmode hang:poll hang:irq
 corrupt:open corrupt:info corrupt:rxmode corrupt:poll"
 
-tap_plan $(( $(echo $CASES | wc -w) * 2 + 6 ))
+tap_plan $(( $(echo $CASES | wc -w) * 2 + 7 ))
 
 # isolated from its first instruction: domain first, then load
 modprobe -r "$DRIVER"
@@ -73,6 +73,11 @@ $IP link set eth0 up 2>/dev/null && ok=0 || ok=1
 tap_ok $ok "error injection: ndo_open fails with an error"
 tap_ok $([ "$(cat $S/failures)" = "$before" ] && echo 1 || echo 0) "error injection: no failure counted"
 $IP link set eth0 up
+
+# after all those restarts, the interface carries iperf3
+in_peer iperf3 -s -D -1 -p 5201
+sleep 0.5
+tap_cmd "iperf3 runs through the restarted $DRIVER" sh -c 'iperf3 -c 192.0.2.2 -p 5201 -t 3 > /tmp/iperf.out && tail -n 4 /tmp/iperf.out | sed "s/^/# /"'
 
 # the kernel stays quiet for 10 s (guest-run then checks dmesg)
 sleep 10

@@ -64,34 +64,34 @@ NDO_VOID(ndo_uninit, (struct net_device *dev), (dev))
 NDO(ndo_open, int, (struct net_device *dev), (dev))
 NDO(ndo_stop, int, (struct net_device *dev), (dev))
 NDO(ndo_features_check, netdev_features_t,
-    (struct sk_buff *skb, struct net_device *dev, netdev_features_t f),
-    (skb, dev, f))
+	(struct sk_buff *skb, struct net_device *dev, netdev_features_t f),
+	(skb, dev, f))
 NDO_VOID(ndo_change_rx_flags, (struct net_device *dev, int flags), (dev, flags))
 NDO_VOID(ndo_set_rx_mode, (struct net_device *dev), (dev))
 NDO(ndo_set_mac_address, int, (struct net_device *dev, void *addr),
-    (dev, addr))
+	(dev, addr))
 NDO(ndo_validate_addr, int, (struct net_device *dev), (dev))
 NDO(ndo_eth_ioctl, int, (struct net_device *dev, struct ifreq *ifr, int cmd),
-    (dev, ifr, cmd))
+	(dev, ifr, cmd))
 NDO(ndo_siocdevprivate, int,
-    (struct net_device *dev, struct ifreq *ifr, void __user *data, int cmd),
-    (dev, ifr, data, cmd))
+	(struct net_device *dev, struct ifreq *ifr, void __user *data, int cmd),
+	(dev, ifr, data, cmd))
 NDO(ndo_change_mtu, int, (struct net_device *dev, int mtu), (dev, mtu))
 NDO_VOID(ndo_tx_timeout, (struct net_device *dev, unsigned int q), (dev, q))
 NDO_VOID(ndo_get_stats64,
 	 (struct net_device *dev, struct rtnl_link_stats64 *s), (dev, s))
 NDO(ndo_get_stats, struct net_device_stats *, (struct net_device *dev), (dev))
 NDO(ndo_vlan_rx_add_vid, int,
-    (struct net_device *dev, __be16 proto, u16 vid), (dev, proto, vid))
+	(struct net_device *dev, __be16 proto, u16 vid), (dev, proto, vid))
 NDO(ndo_vlan_rx_kill_vid, int,
-    (struct net_device *dev, __be16 proto, u16 vid), (dev, proto, vid))
+	(struct net_device *dev, __be16 proto, u16 vid), (dev, proto, vid))
 #ifdef CONFIG_NET_POLL_CONTROLLER
 NDO_VOID(ndo_poll_controller, (struct net_device *dev), (dev))
 #endif
 NDO(ndo_fix_features, netdev_features_t,
-    (struct net_device *dev, netdev_features_t f), (dev, f))
+	(struct net_device *dev, netdev_features_t f), (dev, f))
 NDO(ndo_set_features, int, (struct net_device *dev, netdev_features_t f),
-    (dev, f))
+	(dev, f))
 
 ETH_VOID(get_drvinfo, (struct net_device *dev, struct ethtool_drvinfo *i),
 	 (dev, i))
@@ -106,43 +106,43 @@ ETH(nway_reset, int, (struct net_device *dev), (dev))
 ETH(get_link, u32, (struct net_device *dev), (dev))
 ETH(get_eeprom_len, int, (struct net_device *dev), (dev))
 ETH(get_eeprom, int,
-    (struct net_device *dev, struct ethtool_eeprom *e, u8 *b), (dev, e, b))
+	(struct net_device *dev, struct ethtool_eeprom *e, u8 *b), (dev, e, b))
 ETH(set_eeprom, int,
-    (struct net_device *dev, struct ethtool_eeprom *e, u8 *b), (dev, e, b))
+	(struct net_device *dev, struct ethtool_eeprom *e, u8 *b), (dev, e, b))
 ETH(get_coalesce, int,
-    (struct net_device *dev, struct ethtool_coalesce *c,
-     struct kernel_ethtool_coalesce *k, struct netlink_ext_ack *x),
-    (dev, c, k, x))
+	(struct net_device *dev, struct ethtool_coalesce *c,
+	 struct kernel_ethtool_coalesce *k, struct netlink_ext_ack *x),
+	(dev, c, k, x))
 ETH(set_coalesce, int,
-    (struct net_device *dev, struct ethtool_coalesce *c,
-     struct kernel_ethtool_coalesce *k, struct netlink_ext_ack *x),
-    (dev, c, k, x))
+	(struct net_device *dev, struct ethtool_coalesce *c,
+	 struct kernel_ethtool_coalesce *k, struct netlink_ext_ack *x),
+	(dev, c, k, x))
 ETH_VOID(get_ringparam,
 	 (struct net_device *dev, struct ethtool_ringparam *r,
 	  struct kernel_ethtool_ringparam *k, struct netlink_ext_ack *x),
 	 (dev, r, k, x))
 ETH(set_ringparam, int,
-    (struct net_device *dev, struct ethtool_ringparam *r,
-     struct kernel_ethtool_ringparam *k, struct netlink_ext_ack *x),
-    (dev, r, k, x))
+	(struct net_device *dev, struct ethtool_ringparam *r,
+	 struct kernel_ethtool_ringparam *k, struct netlink_ext_ack *x),
+	(dev, r, k, x))
 ETH_VOID(get_pauseparam,
 	 (struct net_device *dev, struct ethtool_pauseparam *p), (dev, p))
 ETH(set_pauseparam, int,
-    (struct net_device *dev, struct ethtool_pauseparam *p), (dev, p))
+	(struct net_device *dev, struct ethtool_pauseparam *p), (dev, p))
 ETH_VOID(self_test, (struct net_device *dev, struct ethtool_test *t, u64 *d),
 	 (dev, t, d))
 ETH_VOID(get_strings, (struct net_device *dev, u32 set, u8 *d), (dev, set, d))
 ETH(set_phys_id, int,
-    (struct net_device *dev, enum ethtool_phys_id_state s), (dev, s))
+	(struct net_device *dev, enum ethtool_phys_id_state s), (dev, s))
 ETH_VOID(get_ethtool_stats,
 	 (struct net_device *dev, struct ethtool_stats *s, u64 *d), (dev, s, d))
 ETH(get_sset_count, int, (struct net_device *dev, int set), (dev, set))
 ETH(get_ts_info, int, (struct net_device *dev, struct ethtool_ts_info *i),
-    (dev, i))
+	(dev, i))
 ETH(get_link_ksettings, int,
-    (struct net_device *dev, struct ethtool_link_ksettings *k), (dev, k))
+	(struct net_device *dev, struct ethtool_link_ksettings *k), (dev, k))
 ETH(set_link_ksettings, int,
-    (struct net_device *dev, const struct ethtool_link_ksettings *k), (dev, k))
+	(struct net_device *dev, const struct ethtool_link_ksettings *k), (dev, k))
 
 /*
  * Transmit: the driver owns the buffer from the call on (tracked before

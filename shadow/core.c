@@ -288,7 +288,9 @@ static const struct nooks_domain_ops shadow_domain_ops = {
  * Call @fn (a class's attach or detach) for every shadowed domain, each
  * under its ctl, without holding shadow_lock meanwhile (lock order).
  */
-static void shadow_for_each_domain(void (*fn)(struct nooks_domain *dom))
+typedef void (*shadow_domain_fn)(struct nooks_domain *dom);
+
+static void shadow_for_each_domain(shadow_domain_fn fn)
 {
 	struct nooks_domain **doms;
 	struct shadow_domain *sd;

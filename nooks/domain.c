@@ -383,6 +383,8 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 {
 	struct nooks_devlist devs;
+	HLIST_HEAD(dma);
+	bool failed = false;
 	int ret;
 
 	if (!dom->pdrv)
@@ -393,10 +395,22 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 	if (isolate) {
 		ret = nooks_domain_attach(dom);
 	} else {
+		/*
+		 * Failed, its recovery not run yet: release what the driver
+		 * held (the unbind did not enter it); DMA buffers once the
+		 * native driver has reset the device, as in a restart.
+		 */
+		failed = dom->state == NOOKS_STATE_FAILED;
+		if (failed) {
+			nooks_track_take_dma(dom, &dma);
+			nooks_track_release_all(dom, NULL);
+		}
 		nooks_domain_detach(dom);
 		pr_info("%s: native\n", dom->name);
 	}
 	nooks_domain_bind_devices(&devs);
+	if (failed)
+		nooks_track_release_list(dom, &dma);
 	return ret;
 }
 

@@ -4,6 +4,7 @@
  *
  * /sys/kernel/debug/shadow/<driver>/
  * |-- inject     arm a fault (nooks/inject.c)
+ * |-- mutate     mutate one instruction of the driver (nooks/mutate.c)
  * |-- objects    tracked resources per type
  * `-- binding    the driver's call sites bound to wrappers, per function
  */
@@ -14,6 +15,7 @@
 #include "debugfs.h"
 #include "domain.h"
 #include "inject.h"
+#include "mutate.h"
 
 static struct dentry *nooks_debugfs_root;
 
@@ -41,6 +43,8 @@ void nooks_debugfs_domain_add(struct nooks_domain *dom)
 	dom->debugfs = debugfs_create_dir(dom->name, nooks_debugfs_root);
 	debugfs_create_file("inject", 0600, dom->debugfs, dom,
 			    &nooks_inject_fops);
+	debugfs_create_file("mutate", 0600, dom->debugfs, dom,
+			    &nooks_mutate_fops);
 	debugfs_create_file("objects", 0400, dom->debugfs, dom,
 			    &nooks_objects_fops);
 	debugfs_create_file("binding", 0400, dom->debugfs, dom,

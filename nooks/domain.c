@@ -27,6 +27,7 @@
 #include "domain.h"
 #include "fault.h"
 #include "inject.h"
+#include "mutate.h"
 #include "netdev.h"
 #include "nooks_trace.h"
 #include "restart.h"
@@ -365,6 +366,7 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 static void nooks_domain_detach(struct nooks_domain *dom)
 {
 	nooks_inject_disarm(dom);
+	nooks_mutate_undo(dom);
 	if (dom->binding) {
 		nooks_unbind_module(dom->binding);
 		dom->binding = NULL;

@@ -209,6 +209,7 @@ struct nooks_domain {
 	bool dying;
 	struct dentry *debugfs;
 	struct nooks_inject *inject;
+	struct nooks_mutation *mutation;
 };
 
 extern struct list_head nooks_domains;

@@ -38,6 +38,7 @@
 #include <linux/workqueue.h>
 
 #include "domain.h"
+#include "mutate.h"
 #include "nooks_trace.h"
 #include "restart.h"
 #include "wrap.h"
@@ -150,6 +151,8 @@ static void nooks_restart_work(struct work_struct *work)
 	ret = nooks_domain_unbind_devices(dom, &devs);
 	if (!ret)
 		nooks_restart_reset(&devs);
+	/* a mutated instruction is restored, as reloading the module would */
+	nooks_mutate_undo(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESET);
 	if (!recover) {
 		/* policy: leave the driver stopped, its devices unbound */

@@ -37,6 +37,7 @@
 #include "domain.h"
 #include "inject.h"
 #include "nooks_trace.h"
+#include "symbols.h"
 
 enum nooks_inject_kind {
 	NOOKS_INJ_NULL,
@@ -206,38 +207,30 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 	inj->kind = kind;
 	inj->after = after;
 	strscpy(inj->func, func, sizeof(inj->func));
-	inj->kp.symbol_name = inj->func;
-	inj->kp.pre_handler = nooks_inject_pre;
 	/*
-	 * Registered disabled: until the address is known to be the
-	 * driver's, the probe may sit on a kernel function (say kfree) that
-	 * other CPUs run unprotected, and must not fire there.
+	 * Check the address is the driver's before the probe exists: it
+	 * must never sit, even for a moment, on a kernel function (say
+	 * kfree) that other CPUs run unprotected.
 	 */
-	inj->kp.flags = KPROBE_FLAG_DISABLED;
-	ret = register_kprobe(&inj->kp);
-	if (ret == -ENOENT)
-		ret = -EINVAL;		/* no such function */
-	if (ret)
-		goto err_free;
-	addr = (unsigned long)inj->kp.addr;
-	if (addr < dom->text_start || addr >= dom->text_end) {
+	addr = nooks_lookup_name(func);
+	if (!addr || addr < dom->text_start || addr >= dom->text_end) {
 		ret = -EINVAL;		/* not a function of this driver */
-		goto err_unregister;
+		goto err_free;
 	}
 	if (!add) {
 		nooks_inject_disarm(dom);
 		tail = &dom->inject;
 	}
-	ret = enable_kprobe(&inj->kp);
+	inj->kp.addr = (kprobe_opcode_t *)addr;
+	inj->kp.pre_handler = nooks_inject_pre;
+	ret = register_kprobe(&inj->kp);
 	if (ret)
-		goto err_unregister;
+		goto err_free;
 	*tail = inj;
 	pr_info("%s: armed %s at %s after %lu calls\n", dom->name,
 		nooks_inject_names[kind], func, after);
 	return 0;
 
-err_unregister:
-	unregister_kprobe(&inj->kp);
 err_free:
 	kfree(inj);
 	return ret;

@@ -7,7 +7,7 @@
 tap_plan 4
 in_peer iperf3 -s -D -p 5201 --logfile /tmp/iperf3-server.log
 sleep 0.5
-iperf3 -c 192.0.2.2 -t 5 -J > /tmp/tx.json
+iperf3 -c 192.0.2.2 -t 5 -J > /tmp/tx.json 2> /tmp/tx.err
 tap_ok $([ $? = 0 ] && echo 1 || echo 0) "iperf3 transmit through eth0 completes"
 tx=$(sed -n '/"sum_received"/,/}/s/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' /tmp/tx.json | head -n 1)
 echo "# transmit: $tx bit/s"

@@ -64,11 +64,6 @@ static const nooks_release_fn nooks_release[NOOKS_OBJ_NR] = {
 	[NOOKS_OBJ_KMALLOC]	= nooks_kmalloc_release,
 };
 
-const char *nooks_obj_name(int type)
-{
-	return type >= 0 && type < NOOKS_OBJ_NR ? nooks_obj_names[type] : "?";
-}
-
 /* hash_add() and hash_for_each_possible() hash this key themselves */
 static unsigned long nooks_obj_hkey(int type, unsigned long key)
 {

@@ -98,7 +98,6 @@ void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list);
 void nooks_track_release_list(struct nooks_domain *dom,
 			      struct hlist_head *list);
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m);
-const char *nooks_obj_name(int type);
 int nooks_track_cache_init(void);
 void nooks_track_cache_exit(void);
 

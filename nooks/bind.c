@@ -724,6 +724,37 @@ unsigned int nooks_binding_sites(const struct nooks_binding *b)
 EXPORT_SYMBOL_GPL(nooks_binding_sites);
 
 /**
+ * nooks_binding_callee() - the kernel function a bound call site stands for
+ * @b: binding, or NULL/ERR_PTR for an unbound module
+ * @target: where a call site of the module currently branches to
+ *
+ * Fault campaigns choose call sites by the kernel function they call, the
+ * same in an isolated module (whose sites reach wrappers) as in a native
+ * one.
+ *
+ * Context: process context, may sleep.
+ * Return: the kernel function @target wraps, or @target itself.
+ */
+unsigned long nooks_binding_callee(const struct nooks_binding *b,
+				   unsigned long target)
+{
+	unsigned long ret = target;
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(b))
+		return target;
+	mutex_lock(&nooks_bind_lock);
+	for (i = 0; i < b->nimp; i++) {
+		if (b->imp[i].wrapper == target) {
+			ret = b->imp[i].target;
+			break;
+		}
+	}
+	mutex_unlock(&nooks_bind_lock);
+	return ret;
+}
+
+/**
  * nooks_binding_show() - describe a binding, one line per import
  * @b: binding
  * @m: seq_file to print to (debugfs/sysfs show)

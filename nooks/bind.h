@@ -33,6 +33,8 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 					unsigned int n);
 void nooks_unbind_module(struct nooks_binding *b);
 unsigned int nooks_binding_sites(const struct nooks_binding *b);
+unsigned long nooks_binding_callee(const struct nooks_binding *b,
+				   unsigned long target);
 void nooks_binding_show(const struct nooks_binding *b, struct seq_file *m);
 
 /* Called from nooks.ko's init and exit. */

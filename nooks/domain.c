@@ -693,6 +693,7 @@ static int nooks_imports_build(void)
 	static const struct nooks_import_table *tables[] = {
 		&nooks_mem_imports, &nooks_irq_imports, &nooks_sched_imports,
 		&nooks_pci_imports, &nooks_net_imports, &nooks_skb_imports,
+		&nooks_panic_imports,
 	};
 	unsigned int i, n = 0;
 

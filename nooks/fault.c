@@ -84,6 +84,7 @@ static const char * const nooks_fault_names[NOOKS_FAULT_NR] = {
 	[NOOKS_FAULT_HANG]	= "hang",
 	[NOOKS_FAULT_STORM]	= "storm",
 	[NOOKS_FAULT_OTHER]	= "other",
+	[NOOKS_FAULT_PANIC]	= "panic",
 };
 
 /**
@@ -439,6 +440,43 @@ int nooks_frame_recover(struct nooks_frame *f)
 	return f->fault;
 }
 EXPORT_SYMBOL_GPL(nooks_frame_recover);
+
+/**
+ * nooks_fault_abort() - abort the innermost protected call of this context
+ * @kind: enum nooks_fault_kind to record
+ * @ip: where the driver failed (e.g. its call to panic())
+ *
+ * For failures the driver reports itself rather than by trapping: a
+ * wrapper of panic() turns the driver's panic into the failure of its
+ * domain.  Does not return when a protected call is in progress in this
+ * context; otherwise returns at once, and the caller decides.
+ */
+void nooks_fault_abort(int kind, unsigned long ip)
+{
+	void (*jump)(struct nooks_frame *f, int val);
+	struct nooks_frame *f;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	f = nooks_find_frame(preempt_count() & NOOKS_CTX_MASK,
+			     current_stack_pointer, in_nmi());
+	if (!f || f->fault) {
+		local_irq_restore(flags);
+		return;
+	}
+	f->fault = kind;
+	f->fault_ip = ip;
+	f->fault_addr = 0;
+	/*
+	 * objtool cannot see that the assembly nooks_longjmp() does not
+	 * return: call it as a plain function and mark the dead end.
+	 */
+	jump = nooks_longjmp;
+	OPTIMIZER_HIDE_VAR(jump);
+	jump(f, kind);
+	BUG();
+}
+EXPORT_SYMBOL_GPL(nooks_fault_abort);
 
 /**
  * nooks_fault_set_handler() - set the function told about aborted calls

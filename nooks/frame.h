@@ -52,6 +52,7 @@ struct task_struct;
  * @NOOKS_FAULT_HANG: the call ran longer than the hang bound
  * @NOOKS_FAULT_STORM: interrupt storm from the driver's device
  * @NOOKS_FAULT_OTHER: any other trap the die notifier saw
+ * @NOOKS_FAULT_PANIC: the driver called panic()
  */
 enum nooks_fault_kind {
 	NOOKS_FAULT_NONE,
@@ -62,6 +63,7 @@ enum nooks_fault_kind {
 	NOOKS_FAULT_HANG,
 	NOOKS_FAULT_STORM,
 	NOOKS_FAULT_OTHER,
+	NOOKS_FAULT_PANIC,
 	NOOKS_FAULT_NR,
 };
 
@@ -145,6 +147,7 @@ void nooks_fault_set_handler(nooks_fault_handler_t fn);
 bool nooks_fault_replace_handler(nooks_fault_handler_t old,
 				 nooks_fault_handler_t fn);
 const char *nooks_fault_name(int kind);
+void nooks_fault_abort(int kind, unsigned long ip);
 
 /**
  * typedef nooks_text_check_t - may a hung call be aborted at this IP?

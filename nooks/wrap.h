@@ -45,6 +45,10 @@ extern const struct nooks_import_table nooks_sched_imports;
 extern const struct nooks_import_table nooks_pci_imports;
 extern const struct nooks_import_table nooks_net_imports;
 extern const struct nooks_import_table nooks_skb_imports;
+extern const struct nooks_import_table nooks_panic_imports;
+
+/* wrap_panic.c: what the "panic" fault of nooks/mutate.c calls */
+void nooks_panic_injected(void);
 
 /* Release functions, one per enum nooks_obj_type. */
 #define NOOKS_RELEASE(name)						\

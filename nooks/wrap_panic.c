@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/wrap_panic.c - an isolated driver that panics fails alone.
+ *
+ * A driver calls panic() when it believes the machine cannot go on; the
+ * compiler's checks call __stack_chk_fail() when the driver overwrote its
+ * stack canary and fortify_panic() when it overran a fixed-size buffer.
+ * For an isolated driver these are about its own state, so the call
+ * aborts the driver's protected call and fails its domain (fault kind
+ * "panic") instead of stopping the kernel.  Outside a protected call
+ * (which an isolated driver's code never is) the kernel panics as it
+ * would have.
+ */
+#include <linux/kernel.h>
+#include <linux/panic.h>
+
+#include "domain.h"
+#include "wrap.h"
+
+static __printf(1, 2) __cold void nooks_panic(const char *fmt, ...)
+{
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
+	struct nooks_domain *dom = nooks_domain_of_caller(ip);
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (dom) {
+		pr_err("nooks: %s: driver panic: %pV\n", dom->name, &vaf);
+		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
+	}
+	panic("%pV", &vaf);
+}
+
+static __cold void nooks_stack_chk_fail(void)
+{
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
+	struct nooks_domain *dom = nooks_domain_of_caller(ip);
+
+	if (dom) {
+		pr_err("nooks: %s: stack canary overwritten in %pS\n",
+		       dom->name, (void *)ip);
+		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
+	}
+	panic("stack-protector: Kernel stack is corrupted in: %pB", (void *)ip);
+}
+
+static __cold void nooks_fortify_panic(const char *name)
+{
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
+	struct nooks_domain *dom = nooks_domain_of_caller(ip);
+
+	if (dom) {
+		pr_err("nooks: %s: buffer overflow detected in %pS\n",
+		       dom->name, (void *)ip);
+		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
+	}
+	panic("detected buffer overflow in %s", name);
+}
+
+/**
+ * nooks_panic_injected() - the panic() a campaign's "panic" fault calls
+ *
+ * nooks/mutate.c writes a call to this function into the driver's text.
+ * For an isolated driver it behaves as the driver calling panic() through
+ * its wrapper; for a native driver, as the driver calling panic().
+ */
+void nooks_panic_injected(void)
+{
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
+	struct nooks_domain *dom = nooks_domain_of_ip(ip);
+
+	if (dom && READ_ONCE(dom->mode) != NOOKS_MODE_OFF) {
+		pr_err("nooks: %s: driver panic: injected at %pS\n", dom->name,
+		       (void *)ip);
+		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
+	}
+	panic("nooks: %s: injected panic at %pS", dom ? dom->name : "?",
+	      (void *)ip);
+}
+
+static const struct nooks_import nooks_panic_list[] = {
+	{ "panic", nooks_panic },
+	{ "__stack_chk_fail", nooks_stack_chk_fail },
+	{ "fortify_panic", nooks_fortify_panic },
+};
+
+const struct nooks_import_table nooks_panic_imports = {
+	nooks_panic_list, ARRAY_SIZE(nooks_panic_list)
+};

@@ -16,13 +16,26 @@ GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 
 MEDIA := $(BUILD)/media/tone.mp3
 
-.PHONY: all modules guest media setup check demo shell bench clean checkpatch help
+.PHONY: all modules lttng lttng-modules guest media setup check demo shell bench \
+	clean checkpatch help
 
-all: modules guest media
+all: modules lttng guest media
 
 modules:
 	@test -n "$(KVER)" || exit 1
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+# LTTng: Debian's lttng-modules built once for KDIR (lttng/build-modules
+# keeps the result), then our probe modules against it.
+LTTNG_MODULES := $(BUILD)/lttng/lttng-modules
+
+lttng-modules:
+	@test -n "$(KVER)" || exit 1
+	KVER=$(KVER) KDIR=$(KDIR) $(TOP)/lttng/build-modules
+
+lttng: lttng-modules
+	$(MAKE) -C $(KDIR) M=$(TOP)/lttng LTTNG_MODULES=$(LTTNG_MODULES) \
+		KBUILD_EXTRA_SYMBOLS=$(LTTNG_MODULES)/src/Module.symvers modules
 
 guest: $(GUEST_BINS)
 
@@ -68,6 +81,7 @@ shell:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -f $(TOP)/lttng/Module.symvers $(TOP)/lttng/modules.order
 	rm -rf $(BUILD)
 
 checkpatch:
@@ -78,6 +92,8 @@ help:
 	@echo '  all (default)  build the kernel modules and the guest programs'
 	@echo '  modules        build the kernel modules against KDIR'
 	@echo '                 (KDIR=$(KDIR))'
+	@echo '  lttng          build lttng-modules (once) and the LTTng probe modules'
+	@echo '                 for the nooks and shadow tracepoints'
 	@echo '  guest          build the static programs that run in the guest'
 	@echo '  media          build the test sound files'
 	@echo '  setup          install every Debian package the project needs'

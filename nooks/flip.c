@@ -119,6 +119,16 @@ static int nooks_flip_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * A probe with a post handler is never optimised into a jump: the text
+ * keeps only the int3, which unregistering takes out at once, so the next
+ * mutation decodes the driver's own instructions.
+ */
+static void nooks_flip_post(struct kprobe *kp, struct pt_regs *regs,
+			    unsigned long flags)
+{
+}
+
 /**
  * nooks_flip_arm() - arm a bit flip on an instruction of a driver
  * @dom: the driver's domain; caller holds dom->ctl
@@ -159,6 +169,7 @@ struct nooks_flip *nooks_flip_arm(struct nooks_domain *dom, int kind,
 	strreplace(fl->func, ' ', '\0');
 	fl->kp.addr = (kprobe_opcode_t *)insn->kaddr;
 	fl->kp.pre_handler = nooks_flip_pre;
+	fl->kp.post_handler = nooks_flip_post;
 	ret = register_kprobe(&fl->kp);
 	if (ret) {
 		kfree(fl);

@@ -27,7 +27,8 @@
  *   free       a call to an allocator: the block it returns is freed
  *              again 0-255 ms later, behind the driver's back (once)
  *   leak       remove a call that frees memory
- *   overrun    a call to memcpy/memmove/memset copies 50% more (once)
+ *   overrun    a call to memcpy/memmove/memset/memcpy_fromio/memcpy_toio/
+ *              strscpy copies 50% more (once)
  *   sync       remove a call that takes or drops a lock
  *   reg        flip one bit of a register when an instruction runs (once)
  *   stack      flip one bit of the stack slot an instruction accesses
@@ -538,13 +539,14 @@ static int nooks_mutate_apply(struct nooks_domain *dom, int type,
 	ret = nooks_mutate_range(dom, func, &r);
 	if (ret)
 		return ret;
+	/* the previous mutation goes first: the choice sees pristine text */
+	nooks_mutate_undo(dom);
 	ret = nooks_mutate_pick(dom, &r, type, hash_long(seed, 32), &insn);
 	if (ret)
 		return ret;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	nooks_mutate_undo(dom);
 	m->addr = (unsigned long)insn.kaddr;
 	m->len = insn.length;
 	m->type = type;

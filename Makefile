@@ -16,7 +16,7 @@ GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 
 MEDIA := $(BUILD)/media/tone.mp3
 
-.PHONY: all modules lttng lttng-modules guest media setup check demo shell bench \
+.PHONY: all modules lttng lttng-modules guest media setup check demo shell bench campaign \
 	clean checkpatch help
 
 all: modules lttng guest media
@@ -66,13 +66,29 @@ check:
 demo:
 	$(TOP)/tools/setup --if-needed
 	$(MAKE) -C $(TOP) all
-	$(TOP)/tools/demo
+	$(TOP)/tools/demo --trace
 
 # Benchmarks, not part of make check: RECOVERIES=N DRIVER=D ROUNDS=R SECS=S
 bench:
 	$(TOP)/tools/setup --if-needed
 	$(MAKE) -C $(TOP) all
 	$(TOP)/tools/bench
+
+# The full fault campaign, a benchmark: DRIVER, WORKLOAD, FAULTS, SEED,
+# MODES, JOBS; the tables go to Documentation/campaign/DRIVER-WORKLOAD-SEED
+CAMPAIGN_DIR = $(BUILD)/campaign/$(or $(DRIVER),8139cp)-$(or $(WORKLOAD),udpping)-$(or $(SEED),1)
+campaign:
+	$(TOP)/tools/setup --if-needed
+	$(MAKE) -C $(TOP) all
+	$(TOP)/tools/campaign --driver $(or $(DRIVER),8139cp) \
+		--workload $(or $(WORKLOAD),udpping) --faults $(or $(FAULTS),1000) \
+		--seed $(or $(SEED),1) --modes $(or $(MODES),native,isolate,shadow) \
+		--jobs $(or $(JOBS),2) --out $(CAMPAIGN_DIR)
+	mkdir -p $(TOP)/Documentation/campaign/$(notdir $(CAMPAIGN_DIR))
+	for f in trials.csv summary.md command interruption-cdf.png; do \
+		[ ! -f $(CAMPAIGN_DIR)/$$f ] || cp $(CAMPAIGN_DIR)/$$f \
+			$(TOP)/Documentation/campaign/$(notdir $(CAMPAIGN_DIR))/; \
+	done
 
 shell:
 	$(TOP)/tools/setup --if-needed
@@ -92,6 +108,8 @@ help:
 	@echo '  all (default)  build the kernel modules and the guest programs'
 	@echo '  modules        build the kernel modules against KDIR'
 	@echo '                 (KDIR=$(KDIR))'
+	@echo '  campaign       the full fault campaign (DRIVER=8139cp WORKLOAD=udpping'
+	@echo '                 FAULTS=1000 SEED=1 MODES=native,isolate,shadow JOBS=2)'
 	@echo '  lttng          build lttng-modules (once) and the LTTng probe modules'
 	@echo '                 for the nooks and shadow tracepoints'
 	@echo '  guest          build the static programs that run in the guest'

@@ -436,6 +436,13 @@ static int nooks_mutate_pick(struct nooks_domain *dom,
 	return -ENOENT;
 }
 
+/* Flip bit @bit (modulo the field's size) of the @nbytes at @bytes[@off]. */
+static void nooks_flip_field(u8 *bytes, int off, int nbytes, unsigned long bit)
+{
+	bit %= nbytes * 8;
+	bytes[off + bit / 8] ^= 1 << (bit % 8);
+}
+
 /* Change the bytes of the chosen instruction for an instruction type. */
 static void nooks_mutate_insn(struct insn *insn, int type,
 			      unsigned long seed, u8 *bytes, int *len)
@@ -445,8 +452,7 @@ static void nooks_mutate_insn(struct insn *insn, int type,
 
 	switch (type) {
 	case NOOKS_MUT_TEXT:
-		bit %= insn->length * 8;
-		bytes[bit / 8] ^= 1 << (bit % 8);
+		nooks_flip_field(bytes, 0, insn->length, bit);
 		break;
 	case NOOKS_MUT_NOP:
 	case NOOKS_MUT_BRANCH:
@@ -456,9 +462,8 @@ static void nooks_mutate_insn(struct insn *insn, int type,
 			bytes[i] = 0x90;
 		break;
 	case NOOKS_MUT_SRC:
-		bit %= insn->immediate.nbytes * 8;
-		pos = insn_offset_immediate(insn) + bit / 8;
-		bytes[pos] ^= 1 << (bit % 8);
+		nooks_flip_field(bytes, insn_offset_immediate(insn),
+				 insn->immediate.nbytes, bit);
 		break;
 	case NOOKS_MUT_DST:
 		/* another register: flip one bit of the destination field */
@@ -472,9 +477,8 @@ static void nooks_mutate_insn(struct insn *insn, int type,
 		bytes[insn_offset_opcode(insn) + i] ^= 1;
 		break;
 	case NOOKS_MUT_PTR:
-		bit %= insn->displacement.nbytes * 8;
-		pos = insn_offset_displacement(insn) + bit / 8;
-		bytes[pos] ^= 1 << (bit % 8);
+		nooks_flip_field(bytes, insn_offset_displacement(insn),
+				 insn->displacement.nbytes, bit);
 		break;
 	case NOOKS_MUT_WHILE1:
 		bytes[0] = 0xeb;		/* jmp . */

@@ -220,7 +220,7 @@ static void nooks_redirect_free_fn(struct work_struct *w)
 	void *p = xchg(&nooks_redir.victim, NULL);
 
 	if (p) {
-		pr_info("premature free of %px\n", p);
+		pr_info("premature free of %p\n", p);
 		nooks_redir.release(p);
 	}
 }

@@ -17,46 +17,54 @@
 #include "domain.h"
 #include "wrap.h"
 
+/*
+ * The driver that called from @ip gave up: fail its domain, with the
+ * reason in the log.  Returns only when @ip is not an isolated driver's.
+ */
+static __printf(2, 3) void nooks_panic_abort(unsigned long ip,
+					     const char *fmt, ...)
+{
+	struct nooks_domain *dom = nooks_domain_of_caller(ip);
+	struct va_format vaf;
+	va_list args;
+
+	if (!dom)
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("nooks: %s: driver panic at %pS: %pV\n", dom->name,
+	       (void *)ip, &vaf);
+	va_end(args);
+	nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
+}
+
 static __printf(1, 2) __cold void nooks_panic(const char *fmt, ...)
 {
 	unsigned long ip = (unsigned long)__builtin_return_address(0);
-	struct nooks_domain *dom = nooks_domain_of_caller(ip);
 	struct va_format vaf;
 	va_list args;
 
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	if (dom) {
-		pr_err("nooks: %s: driver panic: %pV\n", dom->name, &vaf);
-		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
-	}
+	nooks_panic_abort(ip, "%pV", &vaf);
 	panic("%pV", &vaf);
 }
 
 static __cold void nooks_stack_chk_fail(void)
 {
 	unsigned long ip = (unsigned long)__builtin_return_address(0);
-	struct nooks_domain *dom = nooks_domain_of_caller(ip);
 
-	if (dom) {
-		pr_err("nooks: %s: stack canary overwritten in %pS\n",
-		       dom->name, (void *)ip);
-		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
-	}
+	nooks_panic_abort(ip, "stack canary overwritten");
 	panic("stack-protector: Kernel stack is corrupted in: %pB", (void *)ip);
 }
 
 static __cold void nooks_fortify_panic(const char *name)
 {
 	unsigned long ip = (unsigned long)__builtin_return_address(0);
-	struct nooks_domain *dom = nooks_domain_of_caller(ip);
 
-	if (dom) {
-		pr_err("nooks: %s: buffer overflow detected in %pS\n",
-		       dom->name, (void *)ip);
-		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
-	}
+	nooks_panic_abort(ip, "buffer overflow detected in %s", name);
 	panic("detected buffer overflow in %s", name);
 }
 

@@ -235,6 +235,8 @@ static void nooks_domain_on_fault(struct nooks_frame *f)
 
 	if (!dom)
 		return;
+	/* its other contexts may be waiting for the locks it held */
+	nooks_locks_release_context(dom, f->ctx);
 	if (READ_ONCE(dom->state) == NOOKS_STATE_RUNNING) {
 		dom->last_fault.kind = f->fault;
 		dom->last_fault.ip = f->fault_ip;
@@ -374,6 +376,7 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 	nooks_pci_unwrap_driver(dom);
 	nooks_cb_del_domain(dom);
 	nooks_track_forget_all(dom);
+	nooks_locks_forget(dom);
 	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :
 					  NOOKS_STATE_UNLOADED);
 }
@@ -693,7 +696,7 @@ static int nooks_imports_build(void)
 	static const struct nooks_import_table *tables[] = {
 		&nooks_mem_imports, &nooks_irq_imports, &nooks_sched_imports,
 		&nooks_pci_imports, &nooks_net_imports, &nooks_skb_imports,
-		&nooks_panic_imports,
+		&nooks_panic_imports, &nooks_lock_imports,
 	};
 	unsigned int i, n = 0;
 

@@ -85,6 +85,7 @@ static const char * const nooks_fault_names[NOOKS_FAULT_NR] = {
 	[NOOKS_FAULT_STORM]	= "storm",
 	[NOOKS_FAULT_OTHER]	= "other",
 	[NOOKS_FAULT_PANIC]	= "panic",
+	[NOOKS_FAULT_LOCK]	= "lock",
 };
 
 /**
@@ -368,13 +369,43 @@ out_task:
 	}
 }
 
+static void nooks_fault_notify(struct nooks_frame *f)
+{
+	nooks_fault_handler_t fn;
+
+	rcu_read_lock();
+	fn = READ_ONCE(nooks_fault_handler);
+	if (fn)
+		fn(f);
+	rcu_read_unlock();
+}
+
 /**
  * nooks_call_end() - leave a protected call normally
  * @f: frame of the call
+ *
+ * A call must leave preempt count, RCU nesting and the interrupt flag as
+ * it found them (the kernel checks as much for timers).  One that does not
+ * returned holding a lock or with something left disabled: the state of
+ * the entry is put back and the call counts as failed (kind "lock"), as
+ * if it had been aborted on its way out.
  */
 void nooks_call_end(struct nooks_frame *f)
 {
 	nooks_frame_unlink(f);
+	if (likely(preempt_count() == f->preempt &&
+		   rcu_preempt_depth() == f->rcu_depth &&
+		   irqs_disabled() == arch_irqs_disabled_flags(f->irqflags)))
+		return;
+	local_irq_disable();
+	preempt_count_set(f->preempt);
+	while (rcu_preempt_depth() > f->rcu_depth)
+		__rcu_read_unlock();
+	local_irq_restore(f->irqflags);
+	f->fault = NOOKS_FAULT_LOCK;
+	f->fault_ip = 0;
+	f->fault_addr = 0;
+	nooks_fault_notify(f);
 }
 EXPORT_SYMBOL_GPL(nooks_call_end);
 
@@ -420,8 +451,6 @@ static void nooks_purge_task(struct task_struct *t)
  */
 int nooks_frame_recover(struct nooks_frame *f)
 {
-	nooks_fault_handler_t fn;
-
 	local_irq_disable();
 	preempt_count_set(f->preempt);
 	while (rcu_preempt_depth() > f->rcu_depth)
@@ -432,11 +461,7 @@ int nooks_frame_recover(struct nooks_frame *f)
 	if (f->fault == NOOKS_FAULT_NONE)
 		f->fault = NOOKS_FAULT_OTHER;
 
-	rcu_read_lock();
-	fn = READ_ONCE(nooks_fault_handler);
-	if (fn)
-		fn(f);
-	rcu_read_unlock();
+	nooks_fault_notify(f);
 	return f->fault;
 }
 EXPORT_SYMBOL_GPL(nooks_frame_recover);

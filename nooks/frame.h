@@ -53,6 +53,9 @@ struct task_struct;
  * @NOOKS_FAULT_STORM: interrupt storm from the driver's device
  * @NOOKS_FAULT_OTHER: any other trap the die notifier saw
  * @NOOKS_FAULT_PANIC: the driver called panic()
+ * @NOOKS_FAULT_LOCK: the call returned with a lock held, or preemption,
+ *	bottom halves or interrupts left disabled, or in an RCU read-side
+ *	critical section (the state is put back)
  */
 enum nooks_fault_kind {
 	NOOKS_FAULT_NONE,
@@ -64,6 +67,7 @@ enum nooks_fault_kind {
 	NOOKS_FAULT_STORM,
 	NOOKS_FAULT_OTHER,
 	NOOKS_FAULT_PANIC,
+	NOOKS_FAULT_LOCK,
 	NOOKS_FAULT_NR,
 };
 

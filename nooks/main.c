@@ -16,6 +16,7 @@
 #include "restart.h"
 #include "symbols.h"
 #include "sysfs.h"
+#include "wrap.h"
 
 static int __init nooks_init(void)
 {
@@ -24,6 +25,7 @@ static int __init nooks_init(void)
 	ret = nooks_symbols_init();
 	if (ret)
 		return ret;
+	nooks_locks_init();
 	ret = nooks_track_cache_init();
 	if (ret)
 		return ret;

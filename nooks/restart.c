@@ -138,6 +138,8 @@ static void nooks_restart_work(struct work_struct *work)
 		pr_warn("%s: %d calls still in the driver after %u ms\n",
 			dom->name, atomic_read(&dom->inflight), wait_ms);
 	nooks_phase_end(&tm, NOOKS_PHASE_WAIT);
+	/* locks it left held live in its memory: before that is freed */
+	nooks_locks_release(dom);
 
 	recover = !nooks_hook(dom, should_recover) ||
 		  dom->ops->should_recover(dom);

@@ -46,6 +46,13 @@ extern const struct nooks_import_table nooks_pci_imports;
 extern const struct nooks_import_table nooks_net_imports;
 extern const struct nooks_import_table nooks_skb_imports;
 extern const struct nooks_import_table nooks_panic_imports;
+extern const struct nooks_import_table nooks_lock_imports;
+
+/* wrap_lock.c: spinlocks the driver holds */
+void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx);
+void nooks_locks_release(struct nooks_domain *dom);
+void nooks_locks_forget(struct nooks_domain *dom);
+void nooks_locks_init(void);
 
 /* wrap_panic.c: what the "panic" fault of nooks/mutate.c calls */
 void nooks_panic_injected(void);

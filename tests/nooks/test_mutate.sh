@@ -11,7 +11,7 @@ DRV=8139cp
 S=/sys/kernel/shadow/$DRV
 M=/sys/kernel/debug/shadow/$DRV/mutate
 TYPES="text nop src dst branch loop ptr interface init while1 panic alloc free leak overrun sync reg stack heap"
-tap_plan 27
+tap_plan 30
 modprobe shadow_net
 shadowctl enable $DRV isolate
 shadowdrv-net dut > /dev/null
@@ -65,6 +65,19 @@ tap_ok "$([ "$(cat $M)" = off ] && echo 1)" "the restart removed the mutation"
 shadowdrv-net dut > /dev/null	# isolate: the restarted driver has a new device
 ping -c 20 -i 0.05 -W 1 192.0.2.2 > /tmp/ping.out 2>&1
 tap_cmd "traffic flows after the recovery" grep -q ' 0% packet loss' /tmp/ping.out
+
+# a missing unlock in the transmit path (seed 7 picks it in this 8139cp):
+# the driver returns holding its lock, which is released, and fails
+dmesg -c > /dev/null
+shadowctl mutate $DRV sync --function '*' --seed 7
+echo "# $(cat $M)"
+ping -c 30 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1
+tap_cmd "a missing unlock is detected and recovered" wait_recovered $DRV 2
+tap_ok "$(grep -q '^lock at ' $S/last_fault && dmesg | grep -q 'released spinlock' && echo 1)" \
+	"as fault kind lock, the lock released: $(tr '\n' ' ' < $S/last_fault)"
+shadowdrv-net dut > /dev/null
+ping -c 20 -i 0.05 -W 1 192.0.2.2 > /tmp/ping.out 2>&1
+tap_cmd "traffic flows after it" grep -q ' 0% packet loss' /tmp/ping.out
 
 shadowctl disable $DRV
 echo $DRV > /sys/kernel/shadow/add

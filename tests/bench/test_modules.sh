@@ -1,8 +1,9 @@
 #!/bin/sh
-# vm:
+# vm: --lttng
 # timeout: 120
 # Every project module loads and unloads cleanly, three times over, with
-# no kernel warning (guest-run checks dmesg) and nothing left loaded.
+# no kernel warning (guest-run checks dmesg) and nothing left loaded (the
+# guest has LTTng, which the lttng-probe-* modules need).
 . /opt/shadowdrv/tests/lib.sh
 
 mods=$(cd "/lib/modules/$(uname -r)/extra" && ls *.ko | sed 's/\.ko$//')

@@ -292,6 +292,7 @@ void nooks_frame_push(struct nooks_frame *f)
 		pc = this_cpu_ptr(&nooks_cpu_frames);
 		f->cpu = smp_processor_id();
 		f->start_ns = local_clock();
+		f->start_stolen = nooks_hang_stolen_ns();
 		list_add_rcu(&f->node, nooks_cpu_list(pc, f->ctx));
 		WRITE_ONCE(pc->nr_atomic, pc->nr_atomic + 1);
 		local_irq_restore(flags);
@@ -301,6 +302,7 @@ void nooks_frame_push(struct nooks_frame *f)
 		flags = nooks_bucket_lock(b);
 		f->cpu = smp_processor_id();
 		f->start_ns = local_clock();
+		f->start_stolen = nooks_hang_stolen_ns();
 		list_add(&f->node, &b->frames);
 		__this_cpu_inc(nooks_cpu_frames.nr_task);
 		nooks_bucket_unlock(b, flags);

@@ -82,6 +82,7 @@ enum nooks_fault_kind {
  * @irqflags: interrupt flags at entry, restored after a fault
  * @cpu: CPU the call entered on (meaningful for atomic contexts)
  * @start_ns: local_clock() at entry, for the hang watchdog
+ * @start_stolen: the entry CPU's stalled time at entry (see hang.c)
  * @dom: isolation domain being entered
  * @what: name of the entry point, for reports and traces
  * @fault: enum nooks_fault_kind, set when aborted
@@ -98,6 +99,7 @@ struct nooks_frame {
 	unsigned long irqflags;
 	int cpu;
 	u64 start_ns;
+	u64 start_stolen;
 	struct nooks_domain *dom;
 	const char *what;
 	int fault;
@@ -166,6 +168,7 @@ typedef bool (*nooks_text_check_t)(struct nooks_domain *dom, unsigned long ip);
 void nooks_hang_set_text_check(nooks_text_check_t fn);
 bool nooks_hang_default_text_check(struct nooks_domain *dom, unsigned long ip);
 unsigned int nooks_hang_get_ms(void);
+u64 nooks_hang_stolen_ns(void);
 
 int nooks_fault_init(void);
 void nooks_fault_exit(void);

@@ -39,6 +39,14 @@
  * it at repeat_nmi; otherwise the NMI leaves the call alone and a later
  * tick tries again.
  *
+ * A CPU that does not run at all for a while (a vCPU the host does not
+ * schedule, or one stuck in the emulation of a slow device access: one
+ * MMIO write to a NIC's transmit register can take QEMU over 100 ms) is
+ * not a hang of the call it was in.  Each local tick that comes more than
+ * two periods after the previous one adds the excess to the CPU's stalled
+ * time (nooks_hang_stolen_ns()), which the local check subtracts from the
+ * age of a call entered on that CPU.
+ *
  * Not covered: a CPU with interrupts off when no other CPU is online (no
  * one can send the NMI); a loop whose IP is sampled outside driver text
  * every time (e.g. one that spends nearly all its time inside a kernel
@@ -123,11 +131,13 @@ EXPORT_SYMBOL_GPL(nooks_hang_get_ms);
  * @timer: the periodic hard-mode hrtimer
  * @beat_ns: local_clock() at the last tick; 0 while not watched
  * @nmi_pending: an NMI sent by us has not been handled yet
+ * @stolen_ns: time this CPU did not run, as seen by late ticks
  */
 struct nooks_hang_cpu {
 	struct hrtimer timer;
 	u64 beat_ns;
 	int nmi_pending;
+	u64 stolen_ns;
 };
 
 static DEFINE_PER_CPU(struct nooks_hang_cpu, nooks_hang_cpus);
@@ -242,6 +252,18 @@ static u64 nooks_run_start(const struct nooks_frame *f)
 	return start;
 }
 
+/**
+ * nooks_hang_stolen_ns() - time this CPU has been stalled, as far as known
+ *
+ * Only differences between two reads on the same CPU mean anything.
+ *
+ * Return: the CPU's accumulated stalled time, in ns.
+ */
+u64 nooks_hang_stolen_ns(void)
+{
+	return READ_ONCE(this_cpu_ptr(&nooks_hang_cpus)->stolen_ns);
+}
+
 /*
  * Abort the interrupted context's innermost protected call if it has run
  * on the CPU without a break for longer than @bound and is stopped in
@@ -267,6 +289,9 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 	    !arch_irqs_disabled_flags(f->irqflags))
 		bound = max_t(u64, bound, (u64)READ_ONCE(nooks_hang_process_ms) *
 					  NSEC_PER_MSEC);
+	/* time the CPU was stalled is not time the call ran */
+	if (f->cpu == smp_processor_id())
+		now -= nooks_hang_stolen_ns() - f->start_stolen;
 	if ((s64)(now - nooks_run_start(f)) <= (s64)bound)
 		return false;
 	if (!nooks_in_driver(f->dom, regs->ip))
@@ -303,7 +328,12 @@ static enum hrtimer_restart nooks_hang_tick(struct hrtimer *timer)
 	u64 bound = (u64)ms * NSEC_PER_MSEC;
 	u64 now = local_clock();
 	struct pt_regs *regs = get_irq_regs();
+	u64 period = nooks_hang_period_ns(ms);
 
+	/* a tick that comes late: this CPU did not run in between */
+	if (hc->beat_ns && (s64)(now - hc->beat_ns) > (s64)(2 * period))
+		WRITE_ONCE(hc->stolen_ns,
+			   hc->stolen_ns + now - hc->beat_ns - period);
 	WRITE_ONCE(hc->beat_ns, now);
 	/* In a hard hrtimer, preempt_count() = interrupted + HARDIRQ_OFFSET */
 	if (regs && (regs->flags & X86_EFLAGS_IF))
@@ -312,7 +342,7 @@ static enum hrtimer_restart nooks_hang_tick(struct hrtimer *timer)
 	if (num_online_cpus() > 1)
 		nooks_hang_poke_others(now, bound);
 
-	hrtimer_forward_now(timer, ns_to_ktime(nooks_hang_period_ns(ms)));
+	hrtimer_forward_now(timer, ns_to_ktime(period));
 	return HRTIMER_RESTART;
 }
 

@@ -43,9 +43,14 @@
  * schedule, or one stuck in the emulation of a slow device access: one
  * MMIO write to a NIC's transmit register can take QEMU over 100 ms) is
  * not a hang of the call it was in.  Each local tick that comes more than
- * two periods after the previous one adds the excess to the CPU's stalled
- * time (nooks_hang_stolen_ns()), which the local check subtracts from the
- * age of a call entered on that CPU.
+ * a quarter period late adds the excess over one period to the CPU's
+ * stalled time (nooks_hang_stolen_ns()), which the local check subtracts
+ * from the age of a call entered on that CPU.  A late tick cannot tell a
+ * stalled vCPU from a stretch the guest itself ran with interrupts off,
+ * so a loop that keeps interrupts off most of the time (and on just long
+ * enough to let each tick in) would be credited nearly all its time; the
+ * credit is therefore capped: a call older than NOOKS_HANG_STALL_MAX
+ * bounds by the wall clock is hung whatever its stalled time.
  *
  * Not covered: a CPU with interrupts off when no other CPU is online (no
  * one can send the NMI); a loop whose IP is sampled outside driver text
@@ -78,6 +83,8 @@
 #include "symbols.h"
 
 #define NOOKS_HANG_MS_MAX	60000
+/* wall-clock age, in bounds, after which stalled time is no excuse */
+#define NOOKS_HANG_STALL_MAX	10
 
 static unsigned int nooks_hang_ms = 100;
 static unsigned int nooks_hang_process_ms = 2000;
@@ -274,6 +281,7 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 			     u64 now, u64 bound, bool nmi)
 {
 	struct nooks_frame *f;
+	u64 age;
 
 	if (!regs || user_mode(regs))
 		return false;
@@ -289,10 +297,12 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 	    !arch_irqs_disabled_flags(f->irqflags))
 		bound = max_t(u64, bound, (u64)READ_ONCE(nooks_hang_process_ms) *
 					  NSEC_PER_MSEC);
-	/* time the CPU was stalled is not time the call ran */
-	if (f->cpu == smp_processor_id())
-		now -= nooks_hang_stolen_ns() - f->start_stolen;
-	if ((s64)(now - nooks_run_start(f)) <= (s64)bound)
+	/* time the CPU was stalled is not time the call ran, up to a point */
+	age = now - nooks_run_start(f);
+	if (f->cpu == smp_processor_id() &&
+	    (s64)age <= (s64)(NOOKS_HANG_STALL_MAX * bound))
+		age -= nooks_hang_stolen_ns() - f->start_stolen;
+	if ((s64)age <= (s64)bound)
 		return false;
 	if (!nooks_in_driver(f->dom, regs->ip))
 		return false;
@@ -331,7 +341,7 @@ static enum hrtimer_restart nooks_hang_tick(struct hrtimer *timer)
 	u64 period = nooks_hang_period_ns(ms);
 
 	/* a tick that comes late: this CPU did not run in between */
-	if (hc->beat_ns && (s64)(now - hc->beat_ns) > (s64)(2 * period))
+	if (hc->beat_ns && (s64)(now - hc->beat_ns) > (s64)(period + period / 4))
 		WRITE_ONCE(hc->stolen_ns,
 			   hc->stolen_ns + now - hc->beat_ns - period);
 	WRITE_ONCE(hc->beat_ns, now);

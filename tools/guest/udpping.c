@@ -18,7 +18,7 @@
  *	that fell behind catches up. Echoes are received by a second thread
  *	and timestamped on arrival. After the last send it waits up to 1 s
  *	for stragglers, then prints key=value lines:
- *	  sent received lost duplicates reordered send_errors
+ *	  sent received lost duplicates reordered send_errors send_blocked
  *	  max_gap_ms        largest gap between consecutive echoes (arrival)
  *	  max_gap_start_s   when that gap began, in seconds since the start
  *	  p50_rtt_ms p99_rtt_ms max_rtt_ms
@@ -29,7 +29,11 @@
  *			  long and fail if it never answers (default: no probe)
  *	-g GAPFILE        write every gap above 5 ms as "start_s gap_ms" lines
  *	Send errors (ENETUNREACH, ENOBUFS, EHOSTUNREACH... while a driver
- *	restarts) are counted in send_errors= and otherwise ignored.
+ *	restarts) are counted in send_errors= and otherwise ignored. The
+ *	socket is non-blocking: a send refused because the socket's send
+ *	buffer is full (EAGAIN: the path is slow, as behind a busy NIC, not
+ *	broken) is counted apart in send_blocked=; that datagram is skipped,
+ *	as a blocking sender would have waited instead.
  *
  * Exit status: 0 on success (send: at least one echo came back), 1 on
  * failure, 2 on bad usage.
@@ -184,6 +188,12 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* Flow control: the send buffer is full, the datagram was not sent. */
+static int blocked_send_error(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK;
 }
 
 /* Errors that mean the program is wrong, not that the path is down. */
@@ -397,7 +407,7 @@ static int run_send(int argc, char **argv)
 	const char *host = NULL, *gapfile = NULL;
 	unsigned int port = DEFAULT_PORT;
 	unsigned long long interval_us = 1000, count = 0, wait_ms = 0;
-	unsigned long long send_errors = 0, sent, lost;
+	unsigned long long send_errors = 0, send_blocked = 0, sent, lost;
 	uint64_t k, max_lag = 0;
 	double seconds = 0;
 	struct pkt p = { .magic = PKT_MAGIC, .type = PKT_DATA };
@@ -514,6 +524,10 @@ static int run_send(int argc, char **argv)
 			fatal = 1;
 			break;
 		}
+		if (blocked_send_error(errno)) {
+			send_blocked++;
+			continue;
+		}
 		if (!first_err) {
 			first_err = errno;
 			fprintf(stderr, "udpping: sendto %s: %s (counted, continuing)\n",
@@ -534,6 +548,7 @@ static int run_send(int argc, char **argv)
 	printf("duplicates=%llu\n", (unsigned long long)s.duplicates);
 	printf("reordered=%llu\n", (unsigned long long)s.reordered);
 	printf("send_errors=%llu\n", send_errors);
+	printf("send_blocked=%llu\n", send_blocked);
 	printf("max_gap_ms=%.3f\n", s.max_gap / 1e6);
 	printf("max_gap_start_s=%.3f\n",
 	       s.max_gap ? (double)(s.max_gap_start - s.t0) / 1e9 : 0.0);

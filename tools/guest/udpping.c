@@ -21,10 +21,12 @@
  *	  sent received lost duplicates reordered send_errors send_blocked
  *	  max_gap_ms        largest gap between consecutive echoes (arrival)
  *	  max_gap_start_s   when that gap began, in seconds since the start
+ *	  tail_gap_ms       from the last echo to the end of sending (0 if an
+ *			    echo came after it): an outage to the end
  *	  p50_rtt_ms p99_rtt_ms max_rtt_ms
  *	  max_send_lag_ms   worst lateness of a send against its schedule
- *	An interruption that lasts until the end of the run shows in lost=,
- *	not in max_gap_ms=.
+ *	An interruption that lasts until the end of the run shows in lost= and
+ *	tail_gap_ms=, not in max_gap_ms=.
  *	-w START_WAIT_MS  first probe the server every 10 ms for up to that
  *			  long and fail if it never answers (default: no probe)
  *	-g GAPFILE        write every gap above 5 ms as "start_s gap_ms" lines
@@ -408,7 +410,7 @@ static int run_send(int argc, char **argv)
 	unsigned int port = DEFAULT_PORT;
 	unsigned long long interval_us = 1000, count = 0, wait_ms = 0;
 	unsigned long long send_errors = 0, send_blocked = 0, sent, lost;
-	uint64_t k, max_lag = 0;
+	uint64_t k, end, max_lag = 0;
 	double seconds = 0;
 	struct pkt p = { .magic = PKT_MAGIC, .type = PKT_DATA };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -552,6 +554,11 @@ static int run_send(int argc, char **argv)
 	printf("max_gap_ms=%.3f\n", s.max_gap / 1e6);
 	printf("max_gap_start_s=%.3f\n",
 	       s.max_gap ? (double)(s.max_gap_start - s.t0) / 1e9 : 0.0);
+	end = atomic_load(&s.end_ns);
+	if (!s.received)
+		s.last_rx = s.t0;
+	printf("tail_gap_ms=%.3f\n",
+	       end > s.last_rx ? (end - s.last_rx) / 1e6 : 0.0);
 	printf("p50_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 50));
 	printf("p99_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 99));
 	printf("max_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 100));

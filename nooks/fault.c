@@ -159,6 +159,45 @@ static bool nooks_frame_covers(const struct nooks_frame *f, unsigned long sp)
 	return sp < top && top - sp < THREAD_SIZE;
 }
 
+/*
+ * The innermost frame of the context whose stack covers @sp, or with
+ * @any_sp the innermost frame of that context whatever @sp says.
+ */
+static struct nooks_frame *nooks_lookup_frame(unsigned long ctx,
+					      unsigned long sp, bool nmi,
+					      bool any_sp)
+{
+	struct task_struct *t = current;
+	struct nooks_frame *f, *found = NULL;
+	struct nooks_bucket *b;
+	unsigned long flags;
+
+	if (ctx) {
+		struct nooks_cpu_frames *pc = this_cpu_ptr(&nooks_cpu_frames);
+
+		list_for_each_entry_rcu(f, nooks_cpu_list(pc, ctx), node, true) {
+			if (f->ctx == ctx && f->task == t &&
+			    (any_sp || nooks_frame_covers(f, sp)))
+				return f;
+		}
+		return NULL;
+	}
+
+	b = nooks_bucket_of(t);
+	if (list_empty(&b->frames))
+		return NULL;
+	if (!nooks_bucket_trylock(b, &flags, nmi))
+		return NULL;
+	list_for_each_entry(f, &b->frames, node) {
+		if (f->task == t && (any_sp || nooks_frame_covers(f, sp))) {
+			found = f;
+			break;
+		}
+	}
+	nooks_bucket_unlock(b, flags);
+	return found;
+}
+
 /**
  * nooks_find_frame() - innermost live frame of the interrupted context
  * @ctx: interrupt-context bits (NOOKS_CTX_MASK) of the interrupted context
@@ -175,35 +214,32 @@ static bool nooks_frame_covers(const struct nooks_frame *f, unsigned long sp)
 struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
 				     bool nmi)
 {
-	struct task_struct *t = current;
-	struct nooks_frame *f, *found = NULL;
-	struct nooks_bucket *b;
-	unsigned long flags;
+	return nooks_lookup_frame(ctx, sp, nmi, false);
+}
 
-	if (ctx) {
-		struct nooks_cpu_frames *pc = this_cpu_ptr(&nooks_cpu_frames);
+/*
+ * The frame a fault at @regs belongs to.  A driver instruction that broke
+ * the stack pointer itself (a flipped bit that turns an instruction into
+ * ENTER, a bad stack adjustment) faults with an sp no frame covers.  If
+ * the faulting instruction is driver text of the context's innermost
+ * frame, that frame is the one: the longjmp takes back the stack pointer
+ * it saved at entry.  (A stack pointer that lands on unmapped memory ends
+ * in a double fault instead, which is not contained.)
+ */
+static struct nooks_frame *nooks_fault_frame(unsigned long ctx,
+					     struct pt_regs *regs, bool nmi)
+{
+	struct nooks_frame *f = nooks_lookup_frame(ctx, regs->sp, nmi, false);
 
-		list_for_each_entry_rcu(f, nooks_cpu_list(pc, ctx), node, true) {
-			if (f->ctx == ctx && f->task == t &&
-			    nooks_frame_covers(f, sp))
-				return f;
-		}
-		return NULL;
+	if (f)
+		return f;
+	f = nooks_lookup_frame(ctx, regs->sp, nmi, true);
+	if (f && !f->fault && nooks_hang_in_driver(f->dom, regs->ip)) {
+		pr_warn_ratelimited("fault at %pS with the stack pointer outside its call\n",
+				    (void *)regs->ip);
+		return f;
 	}
-
-	b = nooks_bucket_of(t);
-	if (list_empty(&b->frames))
-		return NULL;
-	if (!nooks_bucket_trylock(b, &flags, nmi))
-		return NULL;
-	list_for_each_entry(f, &b->frames, node) {
-		if (f->task == t && nooks_frame_covers(f, sp)) {
-			found = f;
-			break;
-		}
-	}
-	nooks_bucket_unlock(b, flags);
-	return found;
+	return NULL;
 }
 
 /**
@@ -595,7 +631,7 @@ static int nooks_die_notify(struct notifier_block *nb, unsigned long val,
 		return NOTIFY_DONE;
 
 	ctx = preempt_count() & NOOKS_CTX_MASK;
-	f = nooks_find_frame(ctx, regs->sp, in_nmi());
+	f = nooks_fault_frame(ctx, regs, in_nmi());
 	if (!f || f->fault) {
 		if (val == DIE_OOPS && !ctx)
 			nooks_purge_task(current);
@@ -654,7 +690,7 @@ static int nooks_pf_pre(struct kprobe *p, struct pt_regs *kregs)
 		pc -= NMI_OFFSET + HARDIRQ_OFFSET;
 	if (!regs || user_mode(regs))
 		return 0;
-	f = nooks_find_frame(pc & NOOKS_CTX_MASK, regs->sp, false);
+	f = nooks_fault_frame(pc & NOOKS_CTX_MASK, regs, false);
 	if (!f || f->fault)
 		return 0;
 

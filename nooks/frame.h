@@ -169,6 +169,7 @@ void nooks_hang_set_text_check(nooks_text_check_t fn);
 bool nooks_hang_default_text_check(struct nooks_domain *dom, unsigned long ip);
 unsigned int nooks_hang_get_ms(void);
 u64 nooks_hang_stolen_ns(void);
+bool nooks_hang_in_driver(struct nooks_domain *dom, unsigned long ip);
 
 int nooks_fault_init(void);
 void nooks_fault_exit(void);

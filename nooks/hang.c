@@ -202,8 +202,17 @@ void nooks_hang_set_text_check(nooks_text_check_t fn)
 }
 EXPORT_SYMBOL_GPL(nooks_hang_set_text_check);
 
-/* Frames without a domain (engine self tests) get the default check. */
-static bool nooks_in_driver(struct nooks_domain *dom, unsigned long ip)
+/**
+ * nooks_hang_in_driver() - may a call of @dom be aborted at @ip?
+ * @dom: domain of the frame, or NULL (engine self tests: the default check)
+ * @ip: instruction pointer
+ *
+ * The text check the watchdog uses, for the fault handlers too.
+ * NMI-safe.
+ *
+ * Return: true if @ip is driver text for @dom.
+ */
+bool nooks_hang_in_driver(struct nooks_domain *dom, unsigned long ip)
 {
 	nooks_text_check_t fn = READ_ONCE(nooks_text_check);
 
@@ -304,7 +313,7 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 		age -= nooks_hang_stolen_ns() - f->start_stolen;
 	if ((s64)age <= (s64)bound)
 		return false;
-	if (!nooks_in_driver(f->dom, regs->ip))
+	if (!nooks_hang_in_driver(f->dom, regs->ip))
 		return false;
 	if (nmi)
 		return nooks_nmi_redirect(regs, f);

@@ -30,7 +30,7 @@ tap_cmd "load nooks and nooks_selftest" \
 
 expect_kind() {
 	case $1 in
-	null|helper|sleepnull) echo page ;;
+	null|helper|sleepnull|badsp) echo page ;;
 	gpf) echo gp ;;
 	bug) echo bug ;;
 	divide) echo divide ;;
@@ -98,7 +98,7 @@ PP=/sys/module/nooks/parameters/hang_process_ms
 hang_process_ms=$(cat $PP)
 echo "$hang_ms" > $PP
 for ctx in process softirq hardirq spinlock rcu irqsave bh nested; do
-	for kind in null gpf bug divide helper; do
+	for kind in null gpf bug divide helper badsp; do
 		run $kind $ctx
 	done
 	# detected after hang_ms, well before the selftest's 5 s give-up

@@ -21,6 +21,8 @@
  *		bug	BUG() (#UD)
  *		divide	division by zero (#DE)
  *		helper	strlen() on a bad pointer: fault in core kernel text
+ *		badsp	move the stack pointer out of the call's stack (to a
+ *			buffer of this module), then read NULL
  *		hang	endless loop with interrupts on
  *		hangirqoff endless loop with interrupts off
  *		sleep	sleep 3 * hang_ms in 20 ms steps, then return: not a
@@ -68,6 +70,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/objtool.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
@@ -86,6 +89,7 @@ enum st_kind {
 	ST_BUG,
 	ST_DIVIDE,
 	ST_HELPER,
+	ST_BADSP,
 	ST_HANG,
 	ST_HANGIRQOFF,
 	ST_SLEEP,
@@ -100,6 +104,7 @@ static const char * const st_kinds[ST_NR_KINDS] = {
 	[ST_BUG]	= "bug",
 	[ST_DIVIDE]	= "divide",
 	[ST_HELPER]	= "helper",
+	[ST_BADSP]	= "badsp",
 	[ST_HANG]	= "hang",
 	[ST_HANGIRQOFF]	= "hangirqoff",
 	[ST_SLEEP]	= "sleep",
@@ -188,6 +193,24 @@ static noinline void st_spin(unsigned int secs)
 		cpu_relax();
 }
 
+/*
+ * Where ST_BADSP moves the stack pointer: mapped, so that the page fault
+ * can push its frame and run its handler there, and far from any stack.
+ */
+static u8 st_bad_stack[4 * PAGE_SIZE] __aligned(PAGE_SIZE);
+
+/* Never returns: the fault is contained by a longjmp. */
+static noinline int st_bad_sp(void)
+{
+	asm volatile("mov %0, %%rsp\n\t"
+		     "movl 0x0, %%eax"
+		     : : "r" (st_bad_stack + sizeof(st_bad_stack) - 64)
+		     : "rax", "memory");
+	return 0;
+}
+/* objtool: the stack pointer is broken on purpose */
+STACK_FRAME_NON_STANDARD(st_bad_sp);
+
 static noinline int st_fault(int kind)
 {
 	unsigned int a = 1, d = 0, z = 0, ms;
@@ -213,6 +236,8 @@ static noinline int st_fault(int kind)
 		s = (const char *)0x18;
 		OPTIMIZER_HIDE_VAR(s);
 		return strlen(s);
+	case ST_BADSP:
+		return st_bad_sp();
 	case ST_HANG:
 		st_spin(5);
 		return 0;

@@ -410,7 +410,7 @@ static int run_send(int argc, char **argv)
 	unsigned int port = DEFAULT_PORT;
 	unsigned long long interval_us = 1000, count = 0, wait_ms = 0;
 	unsigned long long send_errors = 0, send_blocked = 0, sent, lost;
-	uint64_t k, end, max_lag = 0;
+	uint64_t k, end, last, max_lag = 0;
 	double seconds = 0;
 	struct pkt p = { .magic = PKT_MAGIC, .type = PKT_DATA };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -555,10 +555,8 @@ static int run_send(int argc, char **argv)
 	printf("max_gap_start_s=%.3f\n",
 	       s.max_gap ? (double)(s.max_gap_start - s.t0) / 1e9 : 0.0);
 	end = atomic_load(&s.end_ns);
-	if (!s.received)
-		s.last_rx = s.t0;
-	printf("tail_gap_ms=%.3f\n",
-	       end > s.last_rx ? (end - s.last_rx) / 1e6 : 0.0);
+	last = s.received ? s.last_rx : s.t0;
+	printf("tail_gap_ms=%.3f\n", end > last ? (end - last) / 1e6 : 0.0);
 	printf("p50_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 50));
 	printf("p99_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 99));
 	printf("max_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 100));

@@ -68,6 +68,7 @@ int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn)
 		kfree_rcu(old, rcu);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(nooks_cb_set);
 
 /**
  * nooks_cb_get() - the driver's function for a kernel object
@@ -92,6 +93,7 @@ void *nooks_cb_get(const void *key, struct nooks_domain **dom)
 	rcu_read_unlock();
 	return fn;
 }
+EXPORT_SYMBOL_GPL(nooks_cb_get);
 
 void nooks_cb_del(const void *key)
 {
@@ -106,6 +108,7 @@ void nooks_cb_del(const void *key)
 	if (cb)
 		kfree_rcu(cb, rcu);
 }
+EXPORT_SYMBOL_GPL(nooks_cb_del);
 
 /* Forget every function of @dom (its driver is gone or restarted). */
 void nooks_cb_del_domain(struct nooks_domain *dom)

@@ -28,7 +28,6 @@
 #include "fault.h"
 #include "inject.h"
 #include "mutate.h"
-#include "netdev.h"
 #include "nooks_trace.h"
 #include "restart.h"
 #include "symbols.h"
@@ -37,9 +36,6 @@
 
 LIST_HEAD(nooks_domains);
 DEFINE_MUTEX(nooks_domains_lock);
-
-static struct nooks_import *nooks_imports;
-static unsigned int nooks_nr_imports;
 
 static const char * const nooks_mode_names[] = {
 	[NOOKS_MODE_OFF]	= "off",
@@ -132,6 +128,7 @@ struct nooks_domain *nooks_domain_of_ip(unsigned long ip)
 	rcu_read_unlock();
 	return found;
 }
+EXPORT_SYMBOL_GPL(nooks_domain_of_ip);
 
 /**
  * nooks_domain_of_caller() - the domain of the driver that called a wrapper
@@ -161,6 +158,7 @@ struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip)
 	}
 	return dom && dom->mode != NOOKS_MODE_OFF ? dom : NULL;
 }
+EXPORT_SYMBOL_GPL(nooks_domain_of_caller);
 
 static void nooks_domain_set_text(struct nooks_domain *dom, struct module *mod)
 {
@@ -185,11 +183,14 @@ static void nooks_domain_set_text(struct nooks_domain *dom, struct module *mod)
  * @kind: enum nooks_fault_kind
  *
  * Any context, hardirq included. Nothing enters the driver from now on;
- * its devices stop DMA and interrupts; its net devices stop their queues.
+ * its devices stop DMA and interrupts; its class objects stop (the
+ * recovery layer's failed hook, else each class interface's stop hook).
  * Recovery then runs in process context.
  */
 void nooks_domain_fail(struct nooks_domain *dom, int kind)
 {
+	const struct nooks_domain_ops *ops;
+
 	if (cmpxchg(&dom->state, NOOKS_STATE_RUNNING, NOOKS_STATE_FAILED) !=
 	    NOOKS_STATE_RUNNING)
 		return;
@@ -207,10 +208,13 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
 		dom->last_fault.when_ns = local_clock();
 	}
 	nooks_pci_quiesce(dom);
-	if (nooks_hook(dom, failed))
-		dom->ops->failed(dom);
+	rcu_read_lock();
+	ops = rcu_dereference(dom->ops);
+	if (ops && ops->failed)
+		ops->failed(dom);
 	else
-		nooks_netdev_stop(dom);
+		nooks_iface_stop(dom);
+	rcu_read_unlock();
 	nooks_restart_schedule(dom);
 }
 
@@ -349,7 +353,7 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 {
 	struct nooks_binding *b;
 
-	b = nooks_bind_module(dom->mod, nooks_imports, nooks_nr_imports);
+	b = nooks_iface_bind(dom);
 	if (IS_ERR(b)) {
 		pr_err("%s: cannot interpose on the driver: %pe\n", dom->name,
 		       b);
@@ -377,6 +381,7 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 	nooks_cb_del_domain(dom);
 	nooks_track_forget_all(dom);
 	nooks_locks_forget(dom);
+	WRITE_ONCE(dom->ifaces, 0);
 	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :
 					  NOOKS_STATE_UNLOADED);
 }
@@ -445,26 +450,31 @@ EXPORT_SYMBOL_GPL(nooks_shadow_register);
  * nooks_shadow_unregister() - unplug the recovery layer
  * @ops: what nooks_shadow_register() was given
  *
- * Domains in shadow mode fall back to isolate mode.
+ * Domains in shadow mode fall back to isolate mode. When this returns,
+ * no hook of @ops runs or will run: its module may go.
+ *
+ * Context: process context.
  */
 void nooks_shadow_unregister(const struct nooks_domain_ops *ops)
 {
 	struct nooks_domain *dom;
 
 	mutex_lock(&nooks_domains_lock);
+	nooks_shadow_ops = NULL;
 	list_for_each_entry(dom, &nooks_domains, node) {
 		mutex_lock(&dom->ctl);
-		if (dom->ops == ops) {
+		if (nooks_domain_ops(dom) == ops) {
 			if (ops->detach)
 				ops->detach(dom);
-			dom->ops = NULL;
+			RCU_INIT_POINTER(dom->ops, NULL);
 		}
 		if (dom->mode == NOOKS_MODE_SHADOW)
 			WRITE_ONCE(dom->mode, NOOKS_MODE_ISOLATE);
 		mutex_unlock(&dom->ctl);
 	}
-	nooks_shadow_ops = NULL;
 	mutex_unlock(&nooks_domains_lock);
+	/* a failed hook may still run in a fault taken before the clearing */
+	synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(nooks_shadow_unregister);
 
@@ -492,8 +502,9 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 	}
 	old = dom->mode;
 	if (nooks_hook(dom, detach))
-		dom->ops->detach(dom);
-	dom->ops = mode == NOOKS_MODE_SHADOW ? nooks_shadow_ops : NULL;
+		nooks_domain_ops(dom)->detach(dom);
+	rcu_assign_pointer(dom->ops, mode == NOOKS_MODE_SHADOW ?
+				     nooks_shadow_ops : NULL);
 	/* wrappers serve a driver only while its mode is not off */
 	WRITE_ONCE(dom->mode, mode);
 	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF)) {
@@ -506,15 +517,15 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		if (ret) {
 			/* back to the old mode, with its hooks */
 			WRITE_ONCE(dom->mode, old);
-			dom->ops = old == NOOKS_MODE_SHADOW ? nooks_shadow_ops :
-							      NULL;
+			rcu_assign_pointer(dom->ops, old == NOOKS_MODE_SHADOW ?
+					   nooks_shadow_ops : NULL);
 			if (nooks_hook(dom, attach))
-				dom->ops->attach(dom);
+				nooks_domain_ops(dom)->attach(dom);
 			goto out;
 		}
 	}
 	if (nooks_hook(dom, attach))
-		dom->ops->attach(dom);
+		nooks_domain_ops(dom)->attach(dom);
 out:
 	mutex_unlock(&dom->ctl);
 	return ret;
@@ -540,8 +551,6 @@ struct nooks_domain *nooks_domain_create(const char *name)
 		return ERR_PTR(-ENOMEM);
 	strscpy(dom->name, name, sizeof(dom->name));
 	mutex_init(&dom->ctl);
-	mutex_init(&dom->lock);
-	INIT_LIST_HEAD(&dom->netdevs);
 	nooks_track_init(&dom->track);
 	nooks_restart_init(dom);
 
@@ -551,8 +560,15 @@ struct nooks_domain *nooks_domain_create(const char *name)
 		kfree(dom);
 		return ERR_PTR(-EEXIST);
 	}
+	ret = nooks_iface_domain_add(dom);
+	if (ret) {
+		mutex_unlock(&nooks_domains_lock);
+		kfree(dom);
+		return ERR_PTR(ret);
+	}
 	ret = nooks_sysfs_domain_add(dom);	/* frees dom on error */
 	if (ret) {
+		nooks_iface_domain_del(dom);
 		mutex_unlock(&nooks_domains_lock);
 		return ERR_PTR(ret);
 	}
@@ -581,6 +597,7 @@ void nooks_domain_destroy(struct nooks_domain *dom)
 	nooks_restart_cancel(dom);
 	mutex_lock(&nooks_domains_lock);
 	list_del_rcu(&dom->node);
+	nooks_iface_domain_del(dom);
 	mutex_unlock(&nooks_domains_lock);
 	synchronize_rcu();
 	nooks_debugfs_domain_del(dom);
@@ -691,46 +708,24 @@ static struct notifier_block nooks_module_nb = {
 	.notifier_call = nooks_module_notify,
 };
 
-static int nooks_imports_build(void)
-{
-	static const struct nooks_import_table *tables[] = {
-		&nooks_mem_imports, &nooks_irq_imports, &nooks_sched_imports,
-		&nooks_pci_imports, &nooks_net_imports, &nooks_skb_imports,
-		&nooks_panic_imports, &nooks_lock_imports,
-	};
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(tables); i++)
-		n += tables[i]->n;
-	nooks_imports = kcalloc(n, sizeof(*nooks_imports), GFP_KERNEL);
-	if (!nooks_imports)
-		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(tables); i++) {
-		memcpy(nooks_imports + nooks_nr_imports, tables[i]->imports,
-		       tables[i]->n * sizeof(*nooks_imports));
-		nooks_nr_imports += tables[i]->n;
-	}
-	return 0;
-}
-
 int nooks_domain_init(void)
 {
 	int ret;
 
-	ret = nooks_imports_build();
+	ret = nooks_iface_init();
 	if (ret)
 		return ret;
 	nooks_fault_set_handler(nooks_domain_on_fault);
 	nooks_hang_set_text_check(nooks_domain_text_check);
 	ret = register_module_notifier(&nooks_module_nb);
 	if (ret)
-		goto err_free_imports;
+		goto err_handlers;
 	return 0;
 
-err_free_imports:
+err_handlers:
 	nooks_hang_set_text_check(NULL);
 	nooks_fault_set_handler(NULL);
-	kfree(nooks_imports);
+	nooks_iface_exit();
 	return ret;
 }
 
@@ -751,5 +746,5 @@ void nooks_domain_exit(void)
 	}
 	nooks_hang_set_text_check(NULL);
 	nooks_fault_set_handler(NULL);
-	kfree(nooks_imports);
+	nooks_iface_exit();
 }

@@ -10,18 +10,18 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "frame.h"
+#include "iface.h"
 #include "track.h"
 
 struct nooks_binding;
 struct pci_dev;
 struct pci_device_id;
 struct pci_driver;
-struct nooks_netdev;
-struct net_device;
 
 /**
  * enum nooks_mode - what a domain does with its driver
@@ -101,26 +101,23 @@ struct nooks_fault_info {
  *
  * The isolation layer decides nothing about recovery beyond Nooks restart;
  * a domain in shadow mode calls these hooks, which the shadow manager
- * implements (and dispatches to the driver's class).
+ * implements (and hands on to the driver classes). Every hook but @failed
+ * runs in process context under the domain's ctl; the recovery layer is
+ * unplugged under each domain's ctl and after an RCU grace period (for
+ * @failed), so no hook runs once nooks_shadow_unregister() returned.
  *
  * @attach: the domain enters shadow mode (start passive logging of the
  *	driver's existing class objects)
  * @detach: the domain leaves shadow mode
  * @failed: a fault was contained (any context, must not sleep): stop the
- *	devices' queues and take over (active mode)
- * @should_recover: process context, before the restart: false leaves the
- *	driver fail-stopped (policy: restart budget, grace period)
+ *	devices' class objects and take over (active mode); replaces the
+ *	class interfaces' stop hooks
+ * @should_recover: before the restart: false leaves the driver
+ *	fail-stopped (policy: restart budget, grace period)
  * @keep: during release, keep this tracked object alive for the restarted
  *	driver (e.g. the registered net_device)
- * @netdev_alloc: the restarted driver allocates a net_device: return the
- *	kept one to give it back, or NULL
- * @netdev_register: the driver registers @dev: return true if @dev is a
- *	kept device that is registered already (re-bound by the hook)
- * @netdev_registered: a new net_device of the driver is registered and
- *	wrapped (start logging it)
- * @netdev_gone: the driver unregistered a net_device
- * @recover: process context, after the re-probe: replay the logged state
- *	and hand the devices back; non-zero fail-stops the driver
+ * @recover: after the re-probe: replay the logged state and hand the
+ *	devices back; non-zero fail-stops the driver
  * @stopped: the driver was left fail-stopped (restart failed or refused)
  */
 struct nooks_domain_ops {
@@ -129,14 +126,6 @@ struct nooks_domain_ops {
 	void (*failed)(struct nooks_domain *dom);
 	bool (*should_recover)(struct nooks_domain *dom);
 	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
-	struct net_device *(*netdev_alloc)(struct nooks_domain *dom,
-					   int sizeof_priv, unsigned int txqs,
-					   unsigned int rxqs);
-	bool (*netdev_register)(struct nooks_domain *dom,
-				struct net_device *dev);
-	void (*netdev_registered)(struct nooks_domain *dom,
-				  struct nooks_netdev *nn);
-	void (*netdev_gone)(struct nooks_domain *dom, struct nooks_netdev *nn);
 	int (*recover)(struct nooks_domain *dom);
 	void (*stopped)(struct nooks_domain *dom);
 };
@@ -146,8 +135,8 @@ struct nooks_domain_ops {
  * @name: module name
  * @node: entry in the list of all domains
  * @kobj: /sys/kernel/shadow/<name>
- * @ctl: serialises mode changes, attach/detach and recovery
- * @lock: protects @netdevs
+ * @ctl: serialises mode changes, attach/detach and recovery, and the
+ *	recovery layer's hooks (@ops) but @failed
  * @mode: enum nooks_mode
  * @state: enum nooks_state
  * @mod: the driver module while loaded
@@ -168,21 +157,24 @@ struct nooks_domain_ops {
  * @recoveries: successful restarts
  * @last_fault: the last contained fault
  * @last: timing of the last recovery
- * @ops: recovery layer hooks (shadow mode)
+ * @ops: recovery layer hooks (shadow mode); written under @ctl, read
+ *	under @ctl or (for @failed) RCU
  * @ops_data: private data of that layer
- * @netdevs: struct nooks_netdev of the driver's registered net devices
+ * @ifaces: the class interfaces the binding used (bit per interface id);
+ *	written under @ctl
+ * @iface_data: each class interface's data for this domain
  * @init_task: task running the module's init while it is isolated
  * @orig_init: the module's own init function
  * @dying: being removed
  * @debugfs: /sys/kernel/debug/shadow/<name>
  * @inject: armed fault injections, a list (nooks/inject.c)
+ * @mutation: the mutated instruction, if any (nooks/mutate.c)
  */
 struct nooks_domain {
 	char name[MODULE_NAME_LEN];
 	struct list_head node;
 	struct kobject kobj;
 	struct mutex ctl;
-	struct mutex lock;
 	int mode;
 	int state;
 	struct module *mod;
@@ -201,9 +193,10 @@ struct nooks_domain {
 	atomic_t recoveries;
 	struct nooks_fault_info last_fault;
 	struct nooks_recovery last;
-	const struct nooks_domain_ops *ops;
+	const struct nooks_domain_ops __rcu *ops;
 	void *ops_data;
-	struct list_head netdevs;
+	unsigned long ifaces;
+	void *iface_data[NOOKS_IFACE_MAX];
 	struct task_struct *init_task;
 	int (*orig_init)(void);
 	bool dying;
@@ -230,8 +223,16 @@ const char *nooks_state_name(int state);
 int nooks_shadow_register(const struct nooks_domain_ops *ops);
 void nooks_shadow_unregister(const struct nooks_domain_ops *ops);
 
-/* The recovery layer's hook @op of @dom, or NULL. */
-#define nooks_hook(dom, op) ((dom)->ops ? (dom)->ops->op : NULL)
+/* The recovery layer's hooks of @dom, or NULL; caller holds dom->ctl. */
+static inline const struct nooks_domain_ops *
+nooks_domain_ops(struct nooks_domain *dom)
+{
+	return rcu_dereference_protected(dom->ops, lockdep_is_held(&dom->ctl));
+}
+
+/* The recovery layer's hook @op of @dom, or NULL; caller holds dom->ctl. */
+#define nooks_hook(dom, op)						\
+	(nooks_domain_ops(dom) ? nooks_domain_ops(dom)->op : NULL)
 
 /**
  * nooks_entry_begin() - admit a call from the kernel into the driver

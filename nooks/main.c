@@ -26,7 +26,7 @@ static int __init nooks_init(void)
 	if (ret)
 		return ret;
 	nooks_locks_init();
-	ret = nooks_track_cache_init();
+	ret = nooks_track_init_types();
 	if (ret)
 		return ret;
 	ret = nooks_restart_wq_init();
@@ -62,7 +62,7 @@ err_fault:
 err_restart:
 	nooks_restart_wq_exit();
 err_track:
-	nooks_track_cache_exit();
+	nooks_track_exit_types();
 	return ret;
 }
 
@@ -75,7 +75,7 @@ static void __exit nooks_exit(void)
 	nooks_hang_exit();
 	nooks_fault_exit();
 	nooks_restart_wq_exit();
-	nooks_track_cache_exit();
+	nooks_track_exit_types();
 }
 
 module_init(nooks_init);

@@ -4,14 +4,14 @@
  *
  * Runs in process context on its own workqueue after a fault was
  * contained (nooks_domain_fail() already stopped the device's DMA and
- * interrupts and the net queues):
+ * interrupts and the class objects):
  *
  *   stop     hold the module (it cannot be unloaded mid-recovery)
  *   wait     let the calls still in the driver leave (other CPUs, or
  *            sleeping calls that the hang watchdog will abort)
  *   release  free everything the object tracker holds, without calling
  *            the driver: IRQs, timers, work, NAPI, net devices, mappings,
- *            regions, memory (enum nooks_obj_type order); DMA buffers and
+ *            regions, memory (enum nooks_stage order); DMA buffers and
  *            the socket buffers in them are only taken out of the tracker
  *   reset    unbind the devices (the wrapped remove does not enter the
  *            failed driver) and reset them (function reset when the
@@ -142,7 +142,7 @@ static void nooks_restart_work(struct work_struct *work)
 	nooks_locks_release(dom);
 
 	recover = !nooks_hook(dom, should_recover) ||
-		  dom->ops->should_recover(dom);
+		  nooks_domain_ops(dom)->should_recover(dom);
 	/* DMA buffers wait until the device is reset (see track.c) */
 	nooks_track_take_dma(dom, &dma);
 	/* the shadow keeps kernel-visible objects for the restarted driver */
@@ -176,8 +176,8 @@ static void nooks_restart_work(struct work_struct *work)
 	 */
 	nooks_track_release_list(dom, &dma);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESTART);
-	if (!ret && dom->ops && dom->ops->recover)
-		ret = dom->ops->recover(dom);
+	if (!ret && nooks_hook(dom, recover))
+		ret = nooks_domain_ops(dom)->recover(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_REPLAY);
 
 	rec.total_ns = tm.t - (dom->last_fault.when_ns ?: tm.t);
@@ -190,7 +190,7 @@ static void nooks_restart_work(struct work_struct *work)
 		nooks_track_release_all(dom, NULL);
 		nooks_cb_del_domain(dom);
 		if (nooks_hook(dom, stopped))
-			dom->ops->stopped(dom);
+			nooks_domain_ops(dom)->stopped(dom);
 		if (recover)
 			pr_err("%s: restart failed (%d): driver fail-stopped\n",
 			       dom->name, ret);

@@ -13,6 +13,7 @@
  *     |-- recoveries       successful restarts
  *     |-- last_fault       kind, where, entry point and context of the last
  *     |-- objects          resources the driver holds (tracked)
+ *     |-- classes          driver classes whose calls are interposed
  *     `-- last_recovery/
  *         |-- stop_us      fault to device quiesced and callers held
  *         |-- wait_us      calls in flight drained
@@ -94,12 +95,20 @@ static ssize_t objects_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%u\n", READ_ONCE(to_dom(kobj)->track.total));
 }
 
+static ssize_t classes_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	nooks_iface_show(to_dom(kobj), buf, PAGE_SIZE);
+	return strlen(buf);
+}
+
 static struct kobj_attribute mode_attr = __ATTR_RW(mode);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute failures_attr = __ATTR_RO(failures);
 static struct kobj_attribute recoveries_attr = __ATTR_RO(recoveries);
 static struct kobj_attribute last_fault_attr = __ATTR_RO(last_fault);
 static struct kobj_attribute objects_attr = __ATTR_RO(objects);
+static struct kobj_attribute classes_attr = __ATTR_RO(classes);
 
 static struct attribute *nooks_domain_attrs[] = {
 	&mode_attr.attr,
@@ -108,6 +117,7 @@ static struct attribute *nooks_domain_attrs[] = {
 	&recoveries_attr.attr,
 	&last_fault_attr.attr,
 	&objects_attr.attr,
+	&classes_attr.attr,
 	NULL,
 };
 

@@ -5,8 +5,10 @@
  * Wrappers of the kernel functions an isolated driver imports record what
  * the driver acquires (nooks_track_add) and forgets what it gives back
  * (nooks_track_del). After a failure, nooks_track_release_all() frees what
- * is left without calling the driver, type by type in enum nooks_obj_type
- * order, each type with the release function of the wrapper that made it.
+ * is left without calling the driver, type by type in release order (struct
+ * nooks_obj_type: stage, then registration), each type with the release
+ * function of the wrapper that made it. nooks.ko registers the types every
+ * driver has; an interface module (classes/<class>/) registers its own.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
@@ -19,55 +21,141 @@
 
 static struct kmem_cache *nooks_obj_cache;
 
-static const char * const nooks_obj_names[NOOKS_OBJ_NR] = {
-	[NOOKS_OBJ_IRQ]		= "irq",
-	[NOOKS_OBJ_IRQ_VECTORS]	= "irq_vectors",
-	[NOOKS_OBJ_TIMER]	= "timer",
-	[NOOKS_OBJ_WORK]	= "work",
-	[NOOKS_OBJ_TASKLET]	= "tasklet",
-	[NOOKS_OBJ_NAPI]	= "napi",
-	[NOOKS_OBJ_NETDEV_REG]	= "netdev_registration",
-	[NOOKS_OBJ_NETDEV]	= "netdev",
-	[NOOKS_OBJ_DMA_MAP]	= "dma_map",
-	[NOOKS_OBJ_DMA_COHERENT] = "dma_coherent",
-	[NOOKS_OBJ_SKB]		= "skb",
-	[NOOKS_OBJ_IOMAP]	= "iomap",
-	[NOOKS_OBJ_PCI_REGIONS]	= "pci_regions",
-	[NOOKS_OBJ_REGION]	= "io_region",
-	[NOOKS_OBJ_PCI_ENABLE]	= "pci_enable",
-	[NOOKS_OBJ_VMALLOC]	= "vmalloc",
-	[NOOKS_OBJ_PAGES]	= "pages",
-	[NOOKS_OBJ_KMALLOC]	= "kmalloc",
+#define NOOKS_CORE_TYPE(var, str, stg, isdma)				\
+	struct nooks_obj_type nooks_obj_##var = {			\
+		.name = str, .stage = NOOKS_STAGE_##stg, .dma = isdma,	\
+		.release = nooks_##var##_release,			\
+	}
+
+/* The resources of every driver, whatever its class (nooks/wrap_*.c). */
+NOOKS_CORE_TYPE(irq, "irq", ENTRY, false);
+NOOKS_CORE_TYPE(irq_vectors, "irq_vectors", ENTRY, false);
+NOOKS_CORE_TYPE(timer, "timer", ENTRY, false);
+NOOKS_CORE_TYPE(work, "work", ENTRY, false);
+NOOKS_CORE_TYPE(tasklet, "tasklet", ENTRY, false);
+NOOKS_CORE_TYPE(dma_map, "dma_map", HW, true);
+NOOKS_CORE_TYPE(dma_coherent, "dma_coherent", HW, true);
+NOOKS_CORE_TYPE(iomap, "iomap", HW, false);
+NOOKS_CORE_TYPE(pci_regions, "pci_regions", HW, false);
+NOOKS_CORE_TYPE(region, "io_region", HW, false);
+NOOKS_CORE_TYPE(pci_enable, "pci_enable", HW, false);
+NOOKS_CORE_TYPE(vmalloc, "vmalloc", MEM, false);
+NOOKS_CORE_TYPE(pages, "pages", MEM, false);
+NOOKS_CORE_TYPE(kmalloc, "kmalloc", MEM, false);
+
+static struct nooks_obj_type * const nooks_core_types[] = {
+	&nooks_obj_irq, &nooks_obj_irq_vectors, &nooks_obj_timer,
+	&nooks_obj_work, &nooks_obj_tasklet, &nooks_obj_dma_map,
+	&nooks_obj_dma_coherent, &nooks_obj_iomap, &nooks_obj_pci_regions,
+	&nooks_obj_region, &nooks_obj_pci_enable, &nooks_obj_vmalloc,
+	&nooks_obj_pages, &nooks_obj_kmalloc,
 };
 
-typedef void (*nooks_release_fn)(struct nooks_domain *dom,
-				 const struct nooks_obj *obj);
+/*
+ * The registered types in release order (stage, then registration), and
+ * which ids are taken. Registration and every walk of the order take
+ * nooks_types_lock; a type is unregistered only once no domain holds an
+ * object of it (its interface module made every domain native first).
+ */
+static DEFINE_MUTEX(nooks_types_lock);
+static const struct nooks_obj_type *nooks_types[NOOKS_OBJ_TYPES_MAX];
+static unsigned int nooks_nr_types;
+static DECLARE_BITMAP(nooks_type_ids, NOOKS_OBJ_TYPES_MAX);
+static unsigned int nooks_type_seq;
 
-static const nooks_release_fn nooks_release[NOOKS_OBJ_NR] = {
-	[NOOKS_OBJ_IRQ]		= nooks_irq_release,
-	[NOOKS_OBJ_IRQ_VECTORS]	= nooks_irq_vectors_release,
-	[NOOKS_OBJ_TIMER]	= nooks_timer_release,
-	[NOOKS_OBJ_WORK]	= nooks_work_release,
-	[NOOKS_OBJ_TASKLET]	= nooks_tasklet_release,
-	[NOOKS_OBJ_NAPI]	= nooks_napi_release,
-	[NOOKS_OBJ_NETDEV_REG]	= nooks_netdev_reg_release,
-	[NOOKS_OBJ_NETDEV]	= nooks_netdev_release,
-	[NOOKS_OBJ_DMA_MAP]	= nooks_dma_map_release,
-	[NOOKS_OBJ_DMA_COHERENT] = nooks_dma_coherent_release,
-	[NOOKS_OBJ_SKB]		= nooks_skb_release,
-	[NOOKS_OBJ_IOMAP]	= nooks_iomap_release,
-	[NOOKS_OBJ_PCI_REGIONS]	= nooks_pci_regions_release,
-	[NOOKS_OBJ_REGION]	= nooks_region_release,
-	[NOOKS_OBJ_PCI_ENABLE]	= nooks_pci_enable_release,
-	[NOOKS_OBJ_VMALLOC]	= nooks_vmalloc_release,
-	[NOOKS_OBJ_PAGES]	= nooks_pages_release,
-	[NOOKS_OBJ_KMALLOC]	= nooks_kmalloc_release,
-};
+static bool nooks_type_before(const struct nooks_obj_type *a,
+			      const struct nooks_obj_type *b)
+{
+	return a->stage < b->stage || (a->stage == b->stage && a->seq < b->seq);
+}
+
+/* Insert @type into nooks_types in release order; caller holds the lock. */
+static void nooks_types_insert(struct nooks_obj_type *type)
+{
+	unsigned int i = nooks_nr_types;
+
+	lockdep_assert_held(&nooks_types_lock);
+	while (i && nooks_type_before(type, nooks_types[i - 1])) {
+		nooks_types[i] = nooks_types[i - 1];
+		i--;
+	}
+	nooks_types[i] = type;
+	nooks_nr_types++;
+}
+
+static void nooks_types_remove(const struct nooks_obj_type *type)
+{
+	unsigned int i, j = 0;
+
+	lockdep_assert_held(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++)
+		if (nooks_types[i] != type)
+			nooks_types[j++] = nooks_types[i];
+	nooks_nr_types = j;
+	clear_bit(type->id, nooks_type_ids);
+}
+
+/**
+ * nooks_obj_types_register() - let the tracker hold objects of new types
+ * @types: the types (an interface module's own), each with name, stage
+ *	and release set
+ * @n: how many
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for a type without a name or release function or
+ * with a bad stage, -ENOSPC when more than NOOKS_OBJ_TYPES_MAX types would
+ * be registered. On error nothing is registered.
+ */
+int nooks_obj_types_register(struct nooks_obj_type * const *types,
+			     unsigned int n)
+{
+	unsigned int i, id;
+
+	for (i = 0; i < n; i++)
+		if (!types[i]->name || !types[i]->release ||
+		    types[i]->stage >= NOOKS_STAGE_NR)
+			return -EINVAL;
+	mutex_lock(&nooks_types_lock);
+	if (nooks_nr_types + n > NOOKS_OBJ_TYPES_MAX) {
+		mutex_unlock(&nooks_types_lock);
+		return -ENOSPC;
+	}
+	for (i = 0; i < n; i++) {
+		id = find_first_zero_bit(nooks_type_ids, NOOKS_OBJ_TYPES_MAX);
+		set_bit(id, nooks_type_ids);
+		types[i]->id = id;
+		types[i]->seq = nooks_type_seq++;
+		nooks_types_insert(types[i]);
+	}
+	mutex_unlock(&nooks_types_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nooks_obj_types_register);
+
+/**
+ * nooks_obj_types_unregister() - the tracker holds no more objects of these
+ * @types: what nooks_obj_types_register() was given
+ * @n: how many
+ *
+ * Context: process context; no domain may hold an object of @types.
+ */
+void nooks_obj_types_unregister(struct nooks_obj_type * const *types,
+				unsigned int n)
+{
+	unsigned int i;
+
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < n; i++)
+		nooks_types_remove(types[i]);
+	mutex_unlock(&nooks_types_lock);
+}
+EXPORT_SYMBOL_GPL(nooks_obj_types_unregister);
 
 /* hash_add() and hash_for_each_possible() hash this key themselves */
-static unsigned long nooks_obj_hkey(int type, unsigned long key)
+static unsigned long nooks_obj_hkey(const struct nooks_obj_type *type,
+				    unsigned long key)
 {
-	return key ^ type;
+	return key ^ type->id;
 }
 
 void nooks_track_init(struct nooks_track *t)
@@ -80,7 +168,8 @@ void nooks_track_init(struct nooks_track *t)
 }
 
 /* Caller holds t->lock. */
-static struct nooks_obj *nooks_track_find(struct nooks_track *t, int type,
+static struct nooks_obj *nooks_track_find(struct nooks_track *t,
+					  const struct nooks_obj_type *type,
 					  unsigned long key)
 {
 	struct nooks_obj *o;
@@ -94,7 +183,7 @@ static struct nooks_obj *nooks_track_find(struct nooks_track *t, int type,
 /**
  * nooks_track_add() - record a resource the driver acquired
  * @dom: the driver's domain
- * @type: enum nooks_obj_type
+ * @type: what kind of resource
  * @key: identity of the resource
  * @a0: release argument
  * @a1: release argument
@@ -106,7 +195,8 @@ static struct nooks_obj *nooks_track_find(struct nooks_track *t, int type,
  *
  * Return: 0 or -ENOMEM.
  */
-int nooks_track_add(struct nooks_domain *dom, int type, unsigned long key,
+int nooks_track_add(struct nooks_domain *dom,
+		    const struct nooks_obj_type *type, unsigned long key,
 		    unsigned long a0, unsigned long a1, unsigned long a2)
 {
 	struct nooks_track *t = &dom->track;
@@ -137,22 +227,24 @@ int nooks_track_add(struct nooks_domain *dom, int type, unsigned long key,
 	o->a[1] = a1;
 	o->a[2] = a2;
 	hash_add(t->table, &o->hnode, nooks_obj_hkey(type, key));
-	t->count[type]++;
+	t->count[type->id]++;
 	t->total++;
 	spin_unlock_irqrestore(&t->lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(nooks_track_add);
 
 /**
  * nooks_track_del() - forget a resource the driver gave back
  * @dom: the driver's domain
- * @type: enum nooks_obj_type
+ * @type: what kind of resource
  * @key: identity of the resource
  * @out: if not NULL, receives a copy of the record
  *
  * Return: true if the resource was tracked.
  */
-bool nooks_track_del(struct nooks_domain *dom, int type, unsigned long key,
+bool nooks_track_del(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
 		     struct nooks_obj *out)
 {
 	struct nooks_track *t = &dom->track;
@@ -163,7 +255,7 @@ bool nooks_track_del(struct nooks_domain *dom, int type, unsigned long key,
 	o = nooks_track_find(t, type, key);
 	if (o) {
 		hash_del(&o->hnode);
-		t->count[type]--;
+		t->count[type->id]--;
 		t->total--;
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
@@ -174,17 +266,19 @@ bool nooks_track_del(struct nooks_domain *dom, int type, unsigned long key,
 	kmem_cache_free(nooks_obj_cache, o);
 	return true;
 }
+EXPORT_SYMBOL_GPL(nooks_track_del);
 
 /**
  * nooks_track_get() - look a tracked resource up
  * @dom: the driver's domain
- * @type: enum nooks_obj_type
+ * @type: what kind of resource
  * @key: identity of the resource
  * @out: receives a copy of the record
  *
  * Return: true if the resource is tracked.
  */
-bool nooks_track_get(struct nooks_domain *dom, int type, unsigned long key,
+bool nooks_track_get(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
 		     struct nooks_obj *out)
 {
 	struct nooks_track *t = &dom->track;
@@ -198,18 +292,20 @@ bool nooks_track_get(struct nooks_domain *dom, int type, unsigned long key,
 	spin_unlock_irqrestore(&t->lock, flags);
 	return o;
 }
+EXPORT_SYMBOL_GPL(nooks_track_get);
 
 /**
  * nooks_track_set() - update one release argument of a tracked resource
  * @dom: the driver's domain
- * @type: enum nooks_obj_type
+ * @type: what kind of resource
  * @key: identity of the resource
  * @idx: index into nooks_obj.a
  * @val: new value
  *
  * Return: true if the resource is tracked.
  */
-bool nooks_track_set(struct nooks_domain *dom, int type, unsigned long key,
+bool nooks_track_set(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
 		     int idx, unsigned long val)
 {
 	struct nooks_track *t = &dom->track;
@@ -223,9 +319,11 @@ bool nooks_track_set(struct nooks_domain *dom, int type, unsigned long key,
 	spin_unlock_irqrestore(&t->lock, flags);
 	return o;
 }
+EXPORT_SYMBOL_GPL(nooks_track_set);
 
 /* Unhash any one object of @type, or return NULL. */
-static struct nooks_obj *nooks_track_pop(struct nooks_track *t, int type)
+static struct nooks_obj *nooks_track_pop(struct nooks_track *t,
+					 const struct nooks_obj_type *type)
 {
 	struct nooks_obj *o;
 	unsigned long flags;
@@ -236,7 +334,7 @@ static struct nooks_obj *nooks_track_pop(struct nooks_track *t, int type)
 		if (o->type != type)
 			continue;
 		hash_del(&o->hnode);
-		t->count[type]--;
+		t->count[type->id]--;
 		t->total--;
 		spin_unlock_irqrestore(&t->lock, flags);
 		return o;
@@ -251,8 +349,8 @@ static struct nooks_obj *nooks_track_pop(struct nooks_track *t, int type)
  * @keep: if not NULL, objects for which it returns true are kept (tracked
  *	and alive) for the restarted driver
  *
- * Process context. Releases by type, in enum nooks_obj_type order, with
- * the kernel's own functions and never the driver's.
+ * Process context. Releases by type, stage by stage (enum nooks_stage),
+ * with the kernel's own functions and never the driver's.
  */
 void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
@@ -260,26 +358,30 @@ void nooks_track_release_all(struct nooks_domain *dom,
 {
 	struct nooks_track *t = &dom->track;
 	struct nooks_obj *o;
+	const struct nooks_obj_type *type;
 	HLIST_HEAD(kept);
 	unsigned long flags;
-	int type;
+	unsigned int i;
 
-	for (type = 0; type < NOOKS_OBJ_NR; type++) {
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++) {
+		type = nooks_types[i];
 		while ((o = nooks_track_pop(t, type))) {
 			if (keep && keep(dom, o)) {
 				hlist_add_head(&o->hnode, &kept);
 				continue;
 			}
-			nooks_release[type](dom, o);
+			type->release(dom, o);
 			kmem_cache_free(nooks_obj_cache, o);
 		}
 	}
+	mutex_unlock(&nooks_types_lock);
 	spin_lock_irqsave(&t->lock, flags);
 	while (!hlist_empty(&kept)) {
 		o = hlist_entry(kept.first, struct nooks_obj, hnode);
 		hlist_del(&o->hnode);
 		hash_add(t->table, &o->hnode, nooks_obj_hkey(o->type, o->key));
-		t->count[o->type]++;
+		t->count[o->type->id]++;
 		t->total++;
 	}
 	t->lost = 0;
@@ -299,14 +401,16 @@ void nooks_track_release_all(struct nooks_domain *dom,
 void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list)
 {
 	struct nooks_obj *o;
-	int type;
+	unsigned int i;
 
-	for (type = 0; type < NOOKS_OBJ_NR; type++) {
-		if (!nooks_obj_dma(type))
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++) {
+		if (!nooks_types[i]->dma)
 			continue;
-		while ((o = nooks_track_pop(&dom->track, type)))
+		while ((o = nooks_track_pop(&dom->track, nooks_types[i])))
 			hlist_add_head(&o->hnode, list);
 	}
+	mutex_unlock(&nooks_types_lock);
 }
 
 /**
@@ -314,24 +418,26 @@ void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list)
  * @dom: their domain
  * @list: from nooks_track_take_dma(); empty afterwards
  *
- * Process context; in enum nooks_obj_type order.
+ * Process context; in release order.
  */
 void nooks_track_release_list(struct nooks_domain *dom,
 			      struct hlist_head *list)
 {
 	struct hlist_node *tmp;
 	struct nooks_obj *o;
-	int type;
+	unsigned int i;
 
-	for (type = 0; type < NOOKS_OBJ_NR; type++) {
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++) {
 		hlist_for_each_entry_safe(o, tmp, list, hnode) {
-			if (o->type != type)
+			if (o->type != nooks_types[i])
 				continue;
 			hlist_del(&o->hnode);
-			nooks_release[type](dom, o);
+			o->type->release(dom, o);
 			kmem_cache_free(nooks_obj_cache, o);
 		}
 	}
+	mutex_unlock(&nooks_types_lock);
 }
 
 /**
@@ -345,21 +451,22 @@ void nooks_track_release_list(struct nooks_domain *dom,
 void nooks_track_forget_all(struct nooks_domain *dom)
 {
 	struct nooks_obj *o;
-	int type;
+	unsigned int i;
 
-	for (type = 0; type < NOOKS_OBJ_NR; type++)
-		while ((o = nooks_track_pop(&dom->track, type)))
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++)
+		while ((o = nooks_track_pop(&dom->track, nooks_types[i])))
 			kmem_cache_free(nooks_obj_cache, o);
+	mutex_unlock(&nooks_types_lock);
 	dom->track.lost = 0;
 }
 
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m)
 {
 	struct nooks_track *t = &dom->track;
-	unsigned int count[NOOKS_OBJ_NR];
-	unsigned int total, lost;
+	unsigned int count[NOOKS_OBJ_TYPES_MAX];
+	unsigned int total, lost, i;
 	unsigned long flags;
-	int type;
 
 	spin_lock_irqsave(&t->lock, flags);
 	memcpy(count, t->count, sizeof(count));
@@ -367,18 +474,31 @@ void nooks_track_show(struct nooks_domain *dom, struct seq_file *m)
 	lost = t->lost;
 	spin_unlock_irqrestore(&t->lock, flags);
 
-	for (type = 0; type < NOOKS_OBJ_NR; type++)
-		seq_printf(m, "%s %u\n", nooks_obj_names[type], count[type]);
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++)
+		seq_printf(m, "%s %u\n", nooks_types[i]->name,
+			   count[nooks_types[i]->id]);
+	mutex_unlock(&nooks_types_lock);
 	seq_printf(m, "total %u\nlost %u\n", total, lost);
 }
 
-int nooks_track_cache_init(void)
+int nooks_track_init_types(void)
 {
+	int ret;
+
 	nooks_obj_cache = KMEM_CACHE(nooks_obj, 0);
-	return nooks_obj_cache ? 0 : -ENOMEM;
+	if (!nooks_obj_cache)
+		return -ENOMEM;
+	ret = nooks_obj_types_register(nooks_core_types,
+				       ARRAY_SIZE(nooks_core_types));
+	if (ret)
+		kmem_cache_destroy(nooks_obj_cache);
+	return ret;
 }
 
-void nooks_track_cache_exit(void)
+void nooks_track_exit_types(void)
 {
+	nooks_obj_types_unregister(nooks_core_types,
+				   ARRAY_SIZE(nooks_core_types));
 	kmem_cache_destroy(nooks_obj_cache);
 }

@@ -14,51 +14,67 @@
 struct nooks_domain;
 struct seq_file;
 
-/*
- * Object types, in release order: whatever can still make the device or
- * the kernel call into the driver goes first, memory last. Objects the
- * device may still reach by DMA (nooks_obj_dma()) are taken out first and
- * released only once the device has been reset (nooks/restart.c).
+/**
+ * enum nooks_stage - when a tracked object is released after a failure
+ * @NOOKS_STAGE_ENTRY: whatever can still make the kernel call into the
+ *	driver (interrupts, timers, work, NAPI, ...)
+ * @NOOKS_STAGE_CLASS: the class objects the driver registered with the
+ *	kernel (net devices, sound cards, SCSI hosts)
+ * @NOOKS_STAGE_HW: the driver's hold on the hardware (mappings, regions,
+ *	the enabled PCI device); DMA buffers belong here but are taken out
+ *	first and released only once the device is reset (nooks/restart.c)
+ * @NOOKS_STAGE_MEM: plain memory
+ * @NOOKS_STAGE_NR: number of stages
+ *
+ * Within a stage, types are released in the order they were registered
+ * (nooks.ko's own types first, then each interface module's).
  */
-enum nooks_obj_type {
-	NOOKS_OBJ_IRQ,		/* key: struct nooks_irq */
-	NOOKS_OBJ_IRQ_VECTORS,	/* key: pci_dev; a[0]: 1 if pci_enable_msi */
-	NOOKS_OBJ_TIMER,	/* key: timer_list */
-	NOOKS_OBJ_WORK,		/* key: work_struct; a[0]: 1 if delayed */
-	NOOKS_OBJ_TASKLET,	/* key: tasklet_struct */
-	NOOKS_OBJ_NAPI,		/* key: napi_struct; a[0]: enabled */
-	NOOKS_OBJ_NETDEV_REG,	/* key: net_device (registered) */
-	NOOKS_OBJ_NETDEV,	/* key: net_device (allocated) */
-	NOOKS_OBJ_DMA_MAP,	/* key: dma addr; a: dev, size, dir */
-	NOOKS_OBJ_DMA_COHERENT,	/* key: cpu addr; a: dev, size, dma addr */
-	NOOKS_OBJ_SKB,		/* key: sk_buff the driver holds */
-	NOOKS_OBJ_IOMAP,	/* key: __iomem address */
-	NOOKS_OBJ_PCI_REGIONS,	/* key: pci_dev; a[0]: bar mask */
-	NOOKS_OBJ_REGION,	/* key: start; a: n, parent */
-	NOOKS_OBJ_PCI_ENABLE,	/* key: pci_dev */
-	NOOKS_OBJ_VMALLOC,	/* key: address */
-	NOOKS_OBJ_PAGES,	/* key: address; a[0]: order */
-	NOOKS_OBJ_KMALLOC,	/* key: address */
-	NOOKS_OBJ_NR,
+enum nooks_stage {
+	NOOKS_STAGE_ENTRY,
+	NOOKS_STAGE_CLASS,
+	NOOKS_STAGE_HW,
+	NOOKS_STAGE_MEM,
+	NOOKS_STAGE_NR,
 };
 
-/* DMA buffers and the socket buffers whose data sits in them */
-static inline bool nooks_obj_dma(int type)
-{
-	return type == NOOKS_OBJ_DMA_MAP || type == NOOKS_OBJ_DMA_COHERENT ||
-	       type == NOOKS_OBJ_SKB;
-}
+struct nooks_obj;
+
+/**
+ * struct nooks_obj_type - a kind of resource the tracker can release
+ * @name: name in debugfs "objects" (stable: tests parse it)
+ * @stage: enum nooks_stage
+ * @dma: the device may still reach the object by DMA: released only after
+ *	the device has been reset
+ * @release: free one object without calling the driver (process context)
+ * @id: index given by nooks_obj_types_register(); private to track.c
+ * @seq: registration order; private to track.c
+ *
+ * nooks.ko defines the types of the resources every driver has (memory,
+ * interrupts, PCI, deferred work); an interface module (classes/<class>/)
+ * registers the types only its class has.
+ */
+struct nooks_obj_type {
+	const char *name;
+	unsigned int stage;
+	bool dma;
+	void (*release)(struct nooks_domain *dom, const struct nooks_obj *obj);
+	unsigned int id;
+	unsigned int seq;
+};
+
+/* At most this many types registered at once (nooks.ko and classes). */
+#define NOOKS_OBJ_TYPES_MAX	48
 
 /**
  * struct nooks_obj - one tracked resource
  * @hnode: link in the domain's hash table
- * @type: enum nooks_obj_type
+ * @type: what kind of resource
  * @key: identity of the resource (address, handle, object pointer)
  * @a: what releasing it needs (type specific)
  */
 struct nooks_obj {
 	struct hlist_node hnode;
-	int type;
+	const struct nooks_obj_type *type;
 	unsigned long key;
 	unsigned long a[3];
 };
@@ -76,19 +92,28 @@ struct nooks_obj {
 struct nooks_track {
 	spinlock_t lock;
 	DECLARE_HASHTABLE(table, NOOKS_TRACK_BITS);
-	unsigned int count[NOOKS_OBJ_NR];
+	unsigned int count[NOOKS_OBJ_TYPES_MAX];
 	unsigned int total;
 	unsigned int lost;
 };
 
+int nooks_obj_types_register(struct nooks_obj_type * const *types,
+			     unsigned int n);
+void nooks_obj_types_unregister(struct nooks_obj_type * const *types,
+				unsigned int n);
+
 void nooks_track_init(struct nooks_track *t);
-int nooks_track_add(struct nooks_domain *dom, int type, unsigned long key,
+int nooks_track_add(struct nooks_domain *dom,
+		    const struct nooks_obj_type *type, unsigned long key,
 		    unsigned long a0, unsigned long a1, unsigned long a2);
-bool nooks_track_del(struct nooks_domain *dom, int type, unsigned long key,
+bool nooks_track_del(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
 		     struct nooks_obj *out);
-bool nooks_track_get(struct nooks_domain *dom, int type, unsigned long key,
+bool nooks_track_get(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
 		     struct nooks_obj *out);
-bool nooks_track_set(struct nooks_domain *dom, int type, unsigned long key,
+bool nooks_track_set(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
 		     int idx, unsigned long val);
 void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
@@ -98,7 +123,7 @@ void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list);
 void nooks_track_release_list(struct nooks_domain *dom,
 			      struct hlist_head *list);
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m);
-int nooks_track_cache_init(void);
-void nooks_track_cache_exit(void);
+int nooks_track_init_types(void);
+void nooks_track_exit_types(void);
 
 #endif /* _NOOKS_TRACK_H */

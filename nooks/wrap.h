@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "bind.h"
+#include "iface.h"
 #include "track.h"
 
 struct nooks_domain;
@@ -34,17 +35,10 @@ struct nooks_domain;
 #define nooks_driver_fn(dom, fn) \
 	((fn) && nooks_domain_of_ip((unsigned long)(fn)) == (dom))
 
-struct nooks_import_table {
-	const struct nooks_import *imports;
-	unsigned int n;
-};
-
 extern const struct nooks_import_table nooks_mem_imports;
 extern const struct nooks_import_table nooks_irq_imports;
 extern const struct nooks_import_table nooks_sched_imports;
 extern const struct nooks_import_table nooks_pci_imports;
-extern const struct nooks_import_table nooks_net_imports;
-extern const struct nooks_import_table nooks_skb_imports;
 extern const struct nooks_import_table nooks_panic_imports;
 extern const struct nooks_import_table nooks_lock_imports;
 
@@ -57,7 +51,7 @@ void nooks_locks_init(void);
 /* wrap_panic.c: what the "panic" fault of nooks/mutate.c calls */
 void nooks_panic_injected(void);
 
-/* Release functions, one per enum nooks_obj_type. */
+/* Release functions and types of the objects nooks.ko tracks (track.c). */
 #define NOOKS_RELEASE(name)						\
 	void nooks_##name##_release(struct nooks_domain *dom,		\
 				    const struct nooks_obj *obj)
@@ -66,12 +60,8 @@ NOOKS_RELEASE(irq_vectors);
 NOOKS_RELEASE(timer);
 NOOKS_RELEASE(work);
 NOOKS_RELEASE(tasklet);
-NOOKS_RELEASE(napi);
-NOOKS_RELEASE(netdev_reg);
-NOOKS_RELEASE(netdev);
 NOOKS_RELEASE(dma_map);
 NOOKS_RELEASE(dma_coherent);
-NOOKS_RELEASE(skb);
 NOOKS_RELEASE(iomap);
 NOOKS_RELEASE(pci_regions);
 NOOKS_RELEASE(region);
@@ -79,6 +69,12 @@ NOOKS_RELEASE(pci_enable);
 NOOKS_RELEASE(vmalloc);
 NOOKS_RELEASE(pages);
 NOOKS_RELEASE(kmalloc);
+
+extern struct nooks_obj_type nooks_obj_irq, nooks_obj_irq_vectors,
+	nooks_obj_timer, nooks_obj_work, nooks_obj_tasklet, nooks_obj_dma_map,
+	nooks_obj_dma_coherent, nooks_obj_iomap, nooks_obj_pci_regions,
+	nooks_obj_region, nooks_obj_pci_enable, nooks_obj_vmalloc,
+	nooks_obj_pages, nooks_obj_kmalloc;
 
 /* Callback registry: kernel object -> (domain, driver function). */
 int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn);
@@ -90,10 +86,5 @@ void nooks_cb_del_domain(struct nooks_domain *dom);
 void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv);
 void nooks_pci_unwrap_driver(struct nooks_domain *dom);
 void nooks_pci_quiesce(struct nooks_domain *dom);
-
-/* entry_netdev.c */
-int nooks_netdev_wrap(struct nooks_domain *dom, struct net_device *dev);
-void nooks_netdev_unwrap(struct nooks_domain *dom, struct net_device *dev);
-void nooks_netdev_stop(struct nooks_domain *dom);
 
 #endif /* _NOOKS_WRAP_H */

@@ -118,7 +118,7 @@ static int nooks_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 				   flags, name, ni);
 	if (ret)
 		goto err_unlist;
-	nooks_track_add(dom, NOOKS_OBJ_IRQ, (unsigned long)ni, 0, 0, 0);
+	nooks_track_add(dom, &nooks_obj_irq, (unsigned long)ni, 0, 0, 0);
 	return 0;
 
 err_unlist:
@@ -152,7 +152,7 @@ static const void *nooks_free_irq(unsigned int irq, void *dev_id)
 
 	if (!ni)
 		return free_irq(irq, dev_id);
-	nooks_track_del(ni->dom, NOOKS_OBJ_IRQ, (unsigned long)ni, NULL);
+	nooks_track_del(ni->dom, &nooks_obj_irq, (unsigned long)ni, NULL);
 	name = free_irq(irq, ni);
 	kfree(ni);
 	return name;
@@ -175,5 +175,7 @@ static const struct nooks_import nooks_irq_list[] = {
 };
 
 const struct nooks_import_table nooks_irq_imports = {
-	nooks_irq_list, ARRAY_SIZE(nooks_irq_list)
+	.name = "irq",
+	.imports = nooks_irq_list,
+	.n = ARRAY_SIZE(nooks_irq_list),
 };

@@ -353,5 +353,7 @@ static const struct nooks_import nooks_lock_list[] = {
 };
 
 const struct nooks_import_table nooks_lock_imports = {
-	nooks_lock_list, ARRAY_SIZE(nooks_lock_list)
+	.name = "lock",
+	.imports = nooks_lock_list,
+	.n = ARRAY_SIZE(nooks_lock_list),
 };

@@ -3,8 +3,9 @@
  * nooks/wrap_mem.c - memory an isolated driver allocates: kmalloc family,
  * vmalloc, slab caches, DMA coherent buffers and streaming mappings.
  *
- * Socket buffers are tracked by wrap_skb.c; page fragments of receive
- * rings are not tracked (see Documentation/architecture.rst).
+ * Socket buffers are tracked by the net class (classes/net/wrap_skb.c);
+ * page fragments of receive rings are not tracked (see
+ * Documentation/architecture.rst).
  */
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
@@ -17,7 +18,8 @@
 #define nooks_track_mem(dom, p, type, cache)				\
 	__nooks_track_mem(dom, p, type, cache, _RET_IP_)
 
-static void *__nooks_track_mem(struct nooks_domain *dom, void *p, int type,
+static void *__nooks_track_mem(struct nooks_domain *dom, void *p,
+			       const struct nooks_obj_type *type,
 			       struct kmem_cache *cache, unsigned long site)
 {
 	if (p && dom && !ZERO_OR_NULL_PTR(p))
@@ -29,14 +31,14 @@ static void *__nooks_track_mem(struct nooks_domain *dom, void *p, int type,
 static void *nooks_kmalloc(size_t size, gfp_t flags)
 {
 	return nooks_track_mem(nooks_caller_domain(), __kmalloc(size, flags),
-			       NOOKS_OBJ_KMALLOC, NULL);
+			       &nooks_obj_kmalloc, NULL);
 }
 
 static void *nooks_kmalloc_node(size_t size, gfp_t flags, int node)
 {
 	return nooks_track_mem(nooks_caller_domain(),
 			       __kmalloc_node(size, flags, node),
-			       NOOKS_OBJ_KMALLOC, NULL);
+			       &nooks_obj_kmalloc, NULL);
 }
 
 static void *nooks_kmalloc_trace(struct kmem_cache *s, gfp_t flags,
@@ -44,7 +46,7 @@ static void *nooks_kmalloc_trace(struct kmem_cache *s, gfp_t flags,
 {
 	return nooks_track_mem(nooks_caller_domain(),
 			       kmalloc_trace(s, flags, size),
-			       NOOKS_OBJ_KMALLOC, NULL);
+			       &nooks_obj_kmalloc, NULL);
 }
 
 static void *nooks_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags,
@@ -52,14 +54,14 @@ static void *nooks_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags,
 {
 	return nooks_track_mem(nooks_caller_domain(),
 			       kmalloc_node_trace(s, flags, node, size),
-			       NOOKS_OBJ_KMALLOC, NULL);
+			       &nooks_obj_kmalloc, NULL);
 }
 
 static void *nooks_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
 	return nooks_track_mem(nooks_caller_domain(),
 			       kmem_cache_alloc(s, flags),
-			       NOOKS_OBJ_KMALLOC, s);
+			       &nooks_obj_kmalloc, s);
 }
 
 static void nooks_kfree(const void *p)
@@ -67,7 +69,7 @@ static void nooks_kfree(const void *p)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom && !ZERO_OR_NULL_PTR(p))
-		nooks_track_del(dom, NOOKS_OBJ_KMALLOC, (unsigned long)p, NULL);
+		nooks_track_del(dom, &nooks_obj_kmalloc, (unsigned long)p, NULL);
 	kfree(p);
 }
 
@@ -76,7 +78,7 @@ static void nooks_kmem_cache_free(struct kmem_cache *s, void *p)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom && p)
-		nooks_track_del(dom, NOOKS_OBJ_KMALLOC, (unsigned long)p, NULL);
+		nooks_track_del(dom, &nooks_obj_kmalloc, (unsigned long)p, NULL);
 	kmem_cache_free(s, p);
 }
 
@@ -93,13 +95,13 @@ NOOKS_RELEASE(kmalloc)
 static void *nooks_vmalloc(unsigned long size)
 {
 	return nooks_track_mem(nooks_caller_domain(), vmalloc(size),
-			       NOOKS_OBJ_VMALLOC, NULL);
+			       &nooks_obj_vmalloc, NULL);
 }
 
 static void *nooks_vzalloc(unsigned long size)
 {
 	return nooks_track_mem(nooks_caller_domain(), vzalloc(size),
-			       NOOKS_OBJ_VMALLOC, NULL);
+			       &nooks_obj_vmalloc, NULL);
 }
 
 static void nooks_vfree(const void *p)
@@ -107,7 +109,7 @@ static void nooks_vfree(const void *p)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom && p)
-		nooks_track_del(dom, NOOKS_OBJ_VMALLOC, (unsigned long)p, NULL);
+		nooks_track_del(dom, &nooks_obj_vmalloc, (unsigned long)p, NULL);
 	vfree(p);
 }
 
@@ -124,7 +126,7 @@ static void *nooks_dma_alloc_attrs(struct device *dev, size_t size,
 	void *p = dma_alloc_attrs(dev, size, handle, flags, attrs);
 
 	if (p && dom)
-		nooks_track_add(dom, NOOKS_OBJ_DMA_COHERENT, (unsigned long)p,
+		nooks_track_add(dom, &nooks_obj_dma_coherent, (unsigned long)p,
 				(unsigned long)dev, size, *handle);
 	return p;
 }
@@ -135,7 +137,7 @@ static void nooks_dma_free_attrs(struct device *dev, size_t size, void *p,
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom && p)
-		nooks_track_del(dom, NOOKS_OBJ_DMA_COHERENT, (unsigned long)p,
+		nooks_track_del(dom, &nooks_obj_dma_coherent, (unsigned long)p,
 				NULL);
 	dma_free_attrs(dev, size, p, handle, attrs);
 }
@@ -157,7 +159,7 @@ static dma_addr_t nooks_dma_map_page_attrs(struct device *dev,
 					     attrs);
 
 	if (dom && !dma_mapping_error(dev, addr))
-		nooks_track_add(dom, NOOKS_OBJ_DMA_MAP, addr,
+		nooks_track_add(dom, &nooks_obj_dma_map, addr,
 				(unsigned long)dev, size, dir);
 	return addr;
 }
@@ -170,7 +172,7 @@ static void nooks_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr,
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_DMA_MAP, addr, NULL);
+		nooks_track_del(dom, &nooks_obj_dma_map, addr, NULL);
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 }
 
@@ -191,7 +193,7 @@ static unsigned long nooks_get_free_pages(gfp_t gfp, unsigned int order)
 	unsigned long addr = __get_free_pages(gfp, order);
 
 	if (addr && dom)
-		nooks_track_add(dom, NOOKS_OBJ_PAGES, addr, order, 0, 0);
+		nooks_track_add(dom, &nooks_obj_pages, addr, order, 0, 0);
 	return addr;
 }
 
@@ -200,7 +202,7 @@ static void nooks_free_pages(unsigned long addr, unsigned int order)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (addr && dom)
-		nooks_track_del(dom, NOOKS_OBJ_PAGES, addr, NULL);
+		nooks_track_del(dom, &nooks_obj_pages, addr, NULL);
 	free_pages(addr, order);
 }
 
@@ -229,5 +231,7 @@ static const struct nooks_import nooks_mem_list[] = {
 };
 
 const struct nooks_import_table nooks_mem_imports = {
-	nooks_mem_list, ARRAY_SIZE(nooks_mem_list)
+	.name = "mem",
+	.imports = nooks_mem_list,
+	.n = ARRAY_SIZE(nooks_mem_list),
 };

@@ -96,5 +96,7 @@ static const struct nooks_import nooks_panic_list[] = {
 };
 
 const struct nooks_import_table nooks_panic_imports = {
-	nooks_panic_list, ARRAY_SIZE(nooks_panic_list)
+	.name = "panic",
+	.imports = nooks_panic_list,
+	.n = ARRAY_SIZE(nooks_panic_list),
 };

@@ -146,7 +146,7 @@ static int nooks_pci_enable_device(struct pci_dev *pdev)
 	int ret = pci_enable_device(pdev);
 
 	if (!ret && dom)
-		nooks_track_add(dom, NOOKS_OBJ_PCI_ENABLE, (unsigned long)pdev,
+		nooks_track_add(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
 				0, 0, 0);
 	return ret;
 }
@@ -157,7 +157,7 @@ static int nooks_pci_enable_device_mem(struct pci_dev *pdev)
 	int ret = pci_enable_device_mem(pdev);
 
 	if (!ret && dom)
-		nooks_track_add(dom, NOOKS_OBJ_PCI_ENABLE, (unsigned long)pdev,
+		nooks_track_add(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
 				0, 0, 0);
 	return ret;
 }
@@ -167,7 +167,7 @@ static void nooks_pci_disable_device(struct pci_dev *pdev)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_PCI_ENABLE, (unsigned long)pdev,
+		nooks_track_del(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
 				NULL);
 	pci_disable_device(pdev);
 }
@@ -188,7 +188,7 @@ static int nooks_pci_request_selected_regions(struct pci_dev *pdev, int bars,
 	int ret = pci_request_selected_regions(pdev, bars, name);
 
 	if (!ret && dom)
-		nooks_track_add(dom, NOOKS_OBJ_PCI_REGIONS,
+		nooks_track_add(dom, &nooks_obj_pci_regions,
 				(unsigned long)pdev, bars, 0, 0);
 	return ret;
 }
@@ -205,7 +205,7 @@ static void nooks_pci_release_selected_regions(struct pci_dev *pdev,
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_PCI_REGIONS,
+		nooks_track_del(dom, &nooks_obj_pci_regions,
 				(unsigned long)pdev, NULL);
 	pci_release_selected_regions(pdev, bars);
 }
@@ -230,7 +230,7 @@ static struct resource *nooks_request_region(struct resource *parent,
 	struct resource *res = __request_region(parent, start, n, name, flags);
 
 	if (res && dom)
-		nooks_track_add(dom, NOOKS_OBJ_REGION, start, n,
+		nooks_track_add(dom, &nooks_obj_region, start, n,
 				(unsigned long)parent, 0);
 	return res;
 }
@@ -241,7 +241,7 @@ static void nooks_release_region(struct resource *parent,
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_REGION, start, NULL);
+		nooks_track_del(dom, &nooks_obj_region, start, NULL);
 	__release_region(parent, start, n);
 }
 
@@ -254,7 +254,7 @@ static void __iomem *nooks_track_iomap(struct nooks_domain *dom,
 				       void __iomem *p)
 {
 	if (p && dom)
-		nooks_track_add(dom, NOOKS_OBJ_IOMAP, (unsigned long)p, 0, 0, 0);
+		nooks_track_add(dom, &nooks_obj_iomap, (unsigned long)p, 0, 0, 0);
 	return p;
 }
 
@@ -281,7 +281,7 @@ static void nooks_iounmap(volatile void __iomem *p)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_IOMAP, (unsigned long)p, NULL);
+		nooks_track_del(dom, &nooks_obj_iomap, (unsigned long)p, NULL);
 	iounmap(p);
 }
 
@@ -290,7 +290,7 @@ static void nooks_pci_iounmap(struct pci_dev *pdev, void __iomem *p)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_IOMAP, (unsigned long)p, NULL);
+		nooks_track_del(dom, &nooks_obj_iomap, (unsigned long)p, NULL);
 	pci_iounmap(pdev, p);
 }
 
@@ -315,7 +315,7 @@ static int nooks_pci_alloc_irq_vectors_affinity(struct pci_dev *pdev,
 						 flags, affd);
 
 	if (ret > 0 && dom)
-		nooks_track_add(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+		nooks_track_add(dom, &nooks_obj_irq_vectors, (unsigned long)pdev,
 				0, 0, 0);
 	return ret;
 }
@@ -325,7 +325,7 @@ static void nooks_pci_free_irq_vectors(struct pci_dev *pdev)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+		nooks_track_del(dom, &nooks_obj_irq_vectors, (unsigned long)pdev,
 				NULL);
 	pci_free_irq_vectors(pdev);
 }
@@ -336,7 +336,7 @@ static int nooks_pci_enable_msi(struct pci_dev *pdev)
 	int ret = pci_enable_msi(pdev);
 
 	if (!ret && dom)
-		nooks_track_add(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+		nooks_track_add(dom, &nooks_obj_irq_vectors, (unsigned long)pdev,
 				1, 0, 0);
 	return ret;
 }
@@ -346,7 +346,7 @@ static void nooks_pci_disable_msi(struct pci_dev *pdev)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_IRQ_VECTORS, (unsigned long)pdev,
+		nooks_track_del(dom, &nooks_obj_irq_vectors, (unsigned long)pdev,
 				NULL);
 	pci_disable_msi(pdev);
 }
@@ -384,5 +384,7 @@ static const struct nooks_import nooks_pci_list[] = {
 };
 
 const struct nooks_import_table nooks_pci_imports = {
-	nooks_pci_list, ARRAY_SIZE(nooks_pci_list)
+	.name = "pci",
+	.imports = nooks_pci_list,
+	.n = ARRAY_SIZE(nooks_pci_list),
 };

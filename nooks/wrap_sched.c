@@ -25,7 +25,7 @@ static void nooks_timer_fn(struct timer_list *t)
 
 	if (!fn)
 		return;
-	nooks_track_del(dom, NOOKS_OBJ_TIMER, (unsigned long)t, NULL);
+	nooks_track_del(dom, &nooks_obj_timer, (unsigned long)t, NULL);
 	NOOKS_CALL_VOID(dom, "timer", fn(t), (void)0);
 }
 
@@ -44,7 +44,7 @@ static void nooks_init_timer_key(struct timer_list *t,
 static void nooks_timer_armed(struct nooks_domain *dom, struct timer_list *t)
 {
 	if (dom && t->function == nooks_timer_fn)
-		nooks_track_add(dom, NOOKS_OBJ_TIMER, (unsigned long)t, 0, 0, 0);
+		nooks_track_add(dom, &nooks_obj_timer, (unsigned long)t, 0, 0, 0);
 }
 
 static int nooks_mod_timer(struct timer_list *t, unsigned long expires)
@@ -63,7 +63,7 @@ static void nooks_timer_disarmed(struct nooks_domain *dom,
 				 struct timer_list *t)
 {
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_TIMER, (unsigned long)t, NULL);
+		nooks_track_del(dom, &nooks_obj_timer, (unsigned long)t, NULL);
 }
 
 static int nooks_timer_delete_sync(struct timer_list *t)
@@ -92,7 +92,7 @@ static void nooks_work_fn(struct work_struct *w)
 
 	if (!fn)
 		return;
-	nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)w, NULL);
+	nooks_track_del(dom, &nooks_obj_work, (unsigned long)w, NULL);
 	NOOKS_CALL_VOID(dom, "work", fn(w), (void)0);
 }
 
@@ -108,7 +108,7 @@ static void nooks_work_queued(struct nooks_domain *dom, struct work_struct *w,
 			return;
 		w->func = nooks_work_fn;
 	}
-	nooks_track_add(dom, NOOKS_OBJ_WORK, (unsigned long)w, delayed, 0, 0);
+	nooks_track_add(dom, &nooks_obj_work, (unsigned long)w, delayed, 0, 0);
 }
 
 static bool nooks_queue_work_on(int cpu, struct workqueue_struct *wq,
@@ -139,7 +139,7 @@ static bool nooks_cancel_work_sync(struct work_struct *w)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)w, NULL);
+		nooks_track_del(dom, &nooks_obj_work, (unsigned long)w, NULL);
 	return cancel_work_sync(w);
 }
 
@@ -148,7 +148,7 @@ static bool nooks_cancel_delayed_work_sync(struct delayed_work *dw)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_WORK, (unsigned long)&dw->work,
+		nooks_track_del(dom, &nooks_obj_work, (unsigned long)&dw->work,
 				NULL);
 	return cancel_delayed_work_sync(dw);
 }
@@ -172,7 +172,7 @@ static void nooks_tasklet_fn(struct tasklet_struct *t)
 
 	if (!fn)
 		return;
-	nooks_track_del(dom, NOOKS_OBJ_TASKLET, (unsigned long)t, NULL);
+	nooks_track_del(dom, &nooks_obj_tasklet, (unsigned long)t, NULL);
 	NOOKS_CALL_VOID(dom, "tasklet", fn(t), (void)0);
 }
 
@@ -191,7 +191,7 @@ static void nooks_tasklet_schedule(struct tasklet_struct *t)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom && t->use_callback && t->callback == nooks_tasklet_fn)
-		nooks_track_add(dom, NOOKS_OBJ_TASKLET, (unsigned long)t,
+		nooks_track_add(dom, &nooks_obj_tasklet, (unsigned long)t,
 				0, 0, 0);
 	__tasklet_schedule(t);
 }
@@ -201,7 +201,7 @@ static void nooks_tasklet_kill(struct tasklet_struct *t)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_TASKLET, (unsigned long)t, NULL);
+		nooks_track_del(dom, &nooks_obj_tasklet, (unsigned long)t, NULL);
 	tasklet_kill(t);
 }
 
@@ -227,5 +227,7 @@ static const struct nooks_import nooks_sched_list[] = {
 };
 
 const struct nooks_import_table nooks_sched_imports = {
-	nooks_sched_list, ARRAY_SIZE(nooks_sched_list)
+	.name = "sched",
+	.imports = nooks_sched_list,
+	.n = ARRAY_SIZE(nooks_sched_list),
 };

@@ -83,8 +83,8 @@ static void shadow_set_state(struct shadow_domain *sd, int state)
 									\
 		rcu_read_lock();					\
 		shadow_for_each_class(__c)				\
-			if (__c->ops.op)				\
-				__c->ops.op(__VA_ARGS__);		\
+			if (__c->ops->op)				\
+				__c->ops->op(__VA_ARGS__);		\
 		rcu_read_unlock();					\
 	} while (0)
 
@@ -95,8 +95,8 @@ static void shadow_set_state(struct shadow_domain *sd, int state)
 									\
 		mutex_lock(&shadow_class_lock);				\
 		list_for_each_entry(__c, &shadow_classes, node)		\
-			if (__c->ops.op)				\
-				__c->ops.op(__VA_ARGS__);		\
+			if (__c->ops->op)				\
+				__c->ops->op(__VA_ARGS__);		\
 		mutex_unlock(&shadow_class_lock);			\
 	} while (0)
 
@@ -123,6 +123,7 @@ static struct kobj_attribute shadow_state_attr =
 
 static void shadow_attach(struct nooks_domain *dom)
 {
+	struct shadow_class *cls;
 	struct shadow_domain *sd;
 
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
@@ -136,7 +137,12 @@ static void shadow_attach(struct nooks_domain *dom)
 	mutex_unlock(&shadow_lock);
 	if (sysfs_create_file(&dom->kobj, &shadow_state_attr.attr))
 		pr_warn("%s: no shadow_state file\n", dom->name);
-	shadow_call_all_sleep(attach, dom);
+	/* not a class on its way out: it would never detach this domain */
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node)
+		if (!cls->going && cls->ops->attach)
+			cls->ops->attach(dom);
+	mutex_unlock(&shadow_class_lock);
 }
 
 static void shadow_detach(struct nooks_domain *dom)
@@ -187,56 +193,10 @@ static bool shadow_keep(struct nooks_domain *dom, const struct nooks_obj *obj)
 
 	rcu_read_lock();
 	shadow_for_each_class(cls)
-		if (cls->ops.keep && cls->ops.keep(dom, obj))
+		if (cls->ops->keep && cls->ops->keep(dom, obj))
 			keep = true;
 	rcu_read_unlock();
 	return keep;
-}
-
-static struct net_device *shadow_netdev_alloc(struct nooks_domain *dom,
-					      int sizeof_priv,
-					      unsigned int txqs,
-					      unsigned int rxqs)
-{
-	struct shadow_class *cls;
-	struct net_device *dev = NULL;
-
-	mutex_lock(&shadow_class_lock);
-	list_for_each_entry(cls, &shadow_classes, node) {
-		if (cls->ops.netdev_alloc)
-			dev = cls->ops.netdev_alloc(dom, sizeof_priv, txqs,
-						    rxqs);
-		if (dev)
-			break;
-	}
-	mutex_unlock(&shadow_class_lock);
-	return dev;
-}
-
-static bool shadow_netdev_register(struct nooks_domain *dom,
-				   struct net_device *dev)
-{
-	struct shadow_class *cls;
-	bool done = false;
-
-	mutex_lock(&shadow_class_lock);
-	list_for_each_entry(cls, &shadow_classes, node)
-		if (!done && cls->ops.netdev_register)
-			done = cls->ops.netdev_register(dom, dev);
-	mutex_unlock(&shadow_class_lock);
-	return done;
-}
-
-static void shadow_netdev_registered(struct nooks_domain *dom,
-				     struct nooks_netdev *nn)
-{
-	shadow_call_all_sleep(netdev_registered, dom, nn);
-}
-
-static void shadow_netdev_gone(struct nooks_domain *dom,
-			       struct nooks_netdev *nn)
-{
-	shadow_call_all_sleep(netdev_gone, dom, nn);
 }
 
 static int shadow_recover(struct nooks_domain *dom)
@@ -248,8 +208,8 @@ static int shadow_recover(struct nooks_domain *dom)
 	/* the replay hooks sleep (rtnl): hold the class list by its lock */
 	mutex_lock(&shadow_class_lock);
 	list_for_each_entry(cls, &shadow_classes, node)
-		if (!ret && cls->ops.recover)
-			ret = cls->ops.recover(dom);
+		if (!ret && cls->ops->recover)
+			ret = cls->ops->recover(dom);
 	mutex_unlock(&shadow_class_lock);
 	if (sd) {
 		if (!ret) {
@@ -268,6 +228,7 @@ static void shadow_stopped(struct nooks_domain *dom)
 
 	if (sd && READ_ONCE(sd->state) != SHADOW_GAVE_UP)
 		shadow_set_state(sd, SHADOW_GAVE_UP);
+	shadow_call_all_sleep(stopped, dom);
 }
 
 static const struct nooks_domain_ops shadow_domain_ops = {
@@ -276,10 +237,6 @@ static const struct nooks_domain_ops shadow_domain_ops = {
 	.failed			= shadow_failed,
 	.should_recover		= shadow_should_recover,
 	.keep			= shadow_keep,
-	.netdev_alloc		= shadow_netdev_alloc,
-	.netdev_register	= shadow_netdev_register,
-	.netdev_registered	= shadow_netdev_registered,
-	.netdev_gone		= shadow_netdev_gone,
 	.recover		= shadow_recover,
 	.stopped		= shadow_stopped,
 };
@@ -325,15 +282,19 @@ static void shadow_for_each_domain(shadow_domain_fn fn)
  * @cls: the class; its hooks start being called at once, and its attach
  *	hook is called for every domain already shadowed
  *
- * Return: 0.
+ * Context: process context.
+ * Return: 0, or -EINVAL for a class without a name or ops.
  */
 int shadow_class_register(struct shadow_class *cls)
 {
+	if (!cls->name || !cls->ops)
+		return -EINVAL;
+	cls->going = false;
 	mutex_lock(&shadow_class_lock);
 	list_add_tail_rcu(&cls->node, &shadow_classes);
 	mutex_unlock(&shadow_class_lock);
-	if (cls->ops.attach)
-		shadow_for_each_domain(cls->ops.attach);
+	if (cls->ops->attach)
+		shadow_for_each_domain(cls->ops->attach);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(shadow_class_register);
@@ -341,15 +302,26 @@ EXPORT_SYMBOL_GPL(shadow_class_register);
 /**
  * shadow_class_unregister() - remove a driver class
  * @cls: the class; its detach hook is called for every shadowed domain
+ *
+ * Each domain is detached under its ctl, so a recovery in progress ends
+ * first, with the class's keep and recover hooks both run: a device kept
+ * is also handed back. Until the class leaves the list, a domain it is
+ * detached from may still reach its failed, keep and recover hooks; they
+ * must act as for a driver they do not shadow.
+ *
+ * Context: process context.
  */
 void shadow_class_unregister(struct shadow_class *cls)
 {
 	mutex_lock(&shadow_class_lock);
+	cls->going = true;
+	mutex_unlock(&shadow_class_lock);
+	if (cls->ops->detach)
+		shadow_for_each_domain(cls->ops->detach);
+	mutex_lock(&shadow_class_lock);
 	list_del_rcu(&cls->node);
 	mutex_unlock(&shadow_class_lock);
-	synchronize_rcu();
-	if (cls->ops.detach)
-		shadow_for_each_domain(cls->ops.detach);
+	synchronize_rcu();	/* failed and keep hooks still running */
 }
 EXPORT_SYMBOL_GPL(shadow_class_unregister);
 

@@ -30,18 +30,49 @@ enum shadow_state {
 };
 
 /**
+ * struct shadow_class_ops - what a driver class does for a shadowed driver
+ *
+ * The manager calls each registered class's hooks in turn for every
+ * shadowed domain; a class acts on the objects of its kind the domain's
+ * driver has (a sound card, a net device) and ignores the domain when the
+ * driver has none. All hooks are optional.
+ *
+ * @attach: the domain enters shadow mode, or the class registers while it
+ *	is in it: start passive logging of the driver's class objects.
+ *	Process context, domain ctl held.
+ * @detach: stop logging, forget the domain. Process context, ctl held.
+ * @failed: a fault was contained: stop the class objects and stand in for
+ *	the driver (active mode). Any context, must not sleep.
+ * @keep: while the failed driver's objects are released: true keeps @obj
+ *	(tracked and alive) for the restarted driver. Process context.
+ * @recover: after the re-probe: replay the log, hand the objects back.
+ *	Non-zero fails the recovery (the driver is left fail-stopped).
+ *	Process context, ctl held; the classes run in registration order
+ *	and the first error stops the round.
+ * @stopped: the driver was left fail-stopped: give up standing in (fail
+ *	what is pending). Process context, ctl held.
+ */
+struct shadow_class_ops {
+	void (*attach)(struct nooks_domain *dom);
+	void (*detach)(struct nooks_domain *dom);
+	void (*failed)(struct nooks_domain *dom);
+	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
+	int (*recover)(struct nooks_domain *dom);
+	void (*stopped)(struct nooks_domain *dom);
+};
+
+/**
  * struct shadow_class - a driver class (net, sound, ide)
  * @name: class name
  * @node: entry in the list of classes
- * @ops: the class's hooks; the manager calls each class's hooks in turn,
- *	and a class acts on the objects of its kind the domain's driver has
- *	(the fields have the meaning of struct nooks_domain_ops; should_recover
- *	and attach/detach of the manager itself are not delegated)
+ * @ops: the class's hooks
+ * @going: being unregistered: attaches no new domain (private)
  */
 struct shadow_class {
 	const char *name;
 	struct list_head node;
-	struct nooks_domain_ops ops;
+	const struct shadow_class_ops *ops;
+	bool going;
 };
 
 int shadow_class_register(struct shadow_class *cls);

@@ -224,7 +224,8 @@ void shadow_net_log_stop(struct shadow_net_dev *sn)
 
 	nn->ops = sn->wrapped;
 	nn->eops = sn->ewrapped;
-	nn->standin = &nooks_standin_netdev_ops;
-	nn->estandin = &nooks_standin_ethtool_ops;
+	nn->standin = &nooks_net_isolate_ops;
+	if (nn->eorig)
+		nn->estandin = &nooks_net_isolate_ethtool_ops;
 	WRITE_ONCE(nn->divert, false);
 }

@@ -25,6 +25,8 @@
 #include "net.h"
 #include "shadow.h"
 
+static const struct nooks_net_hooks shadow_net_hooks;
+
 /* Shadow @nn (caller holds dom->ctl or is the registering driver). */
 static void shadow_net_add(struct nooks_netdev *nn)
 {
@@ -58,22 +60,30 @@ static void shadow_net_del(struct nooks_netdev *nn)
 
 static void shadow_net_attach(struct nooks_domain *dom)
 {
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct nooks_netdev *nn;
 
-	mutex_lock(&dom->lock);
-	list_for_each_entry(nn, &dom->netdevs, node)
+	if (!nd)
+		return;
+	mutex_lock(&nd->lock);
+	list_for_each_entry(nn, &nd->netdevs, node)
 		shadow_net_add(nn);
-	mutex_unlock(&dom->lock);
+	mutex_unlock(&nd->lock);
+	nooks_net_set_hooks(dom, &shadow_net_hooks);
 }
 
 static void shadow_net_detach(struct nooks_domain *dom)
 {
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct nooks_netdev *nn;
 
-	mutex_lock(&dom->lock);
-	list_for_each_entry(nn, &dom->netdevs, node)
+	if (!nd)
+		return;
+	nooks_net_set_hooks(dom, NULL);
+	mutex_lock(&nd->lock);
+	list_for_each_entry(nn, &nd->netdevs, node)
 		shadow_net_del(nn);
-	mutex_unlock(&dom->lock);
+	mutex_unlock(&nd->lock);
 }
 
 static void shadow_net_registered(struct nooks_domain *dom,
@@ -100,9 +110,12 @@ static void shadow_net_gone(struct nooks_domain *dom, struct nooks_netdev *nn)
  */
 static void shadow_net_failed(struct nooks_domain *dom)
 {
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct nooks_netdev *nn;
 
-	list_for_each_entry(nn, &dom->netdevs, node) {
+	if (!nd)
+		return;
+	list_for_each_entry(nn, &nd->netdevs, node) {
 		struct shadow_net_dev *sn = nn->priv;
 
 		if (!sn) {
@@ -116,26 +129,28 @@ static void shadow_net_failed(struct nooks_domain *dom)
 	}
 }
 
-static struct shadow_net_dev *shadow_net_find(struct nooks_domain *dom,
+/* The shadow of @dev, or NULL; caller holds the domain's net lock. */
+static struct shadow_net_dev *shadow_net_find(struct nooks_net_domain *nd,
 					      struct net_device *dev)
 {
-	struct nooks_netdev *nn;
+	struct nooks_netdev *nn = nooks_netdev_find(nd, dev);
 
-	list_for_each_entry(nn, &dom->netdevs, node)
-		if (nn->dev == dev)
-			return nn->priv;
-	return NULL;
+	return nn ? nn->priv : NULL;
 }
 
 /* Keep the shadowed net devices, registered, for the restarted driver. */
 static bool shadow_net_keep(struct nooks_domain *dom,
 			    const struct nooks_obj *obj)
 {
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct shadow_net_dev *sn;
 
-	if (obj->type != NOOKS_OBJ_NETDEV && obj->type != NOOKS_OBJ_NETDEV_REG)
+	if (!nd || (obj->type != &nooks_net_obj_netdev &&
+		    obj->type != &nooks_net_obj_netdev_reg))
 		return false;
-	sn = shadow_net_find(dom, (struct net_device *)obj->key);
+	mutex_lock(&nd->lock);
+	sn = shadow_net_find(nd, (struct net_device *)obj->key);
+	mutex_unlock(&nd->lock);
 	if (!sn)
 		return false;
 	if (!sn->kept) {
@@ -152,18 +167,20 @@ static bool shadow_net_keep(struct nooks_domain *dom,
 
 /*
  * The restarted driver allocates its net device: give it the kept one,
- * with its private area cleared as alloc_etherdev would have it.
+ * with its private area cleared as alloc_etherdev would have it. Called
+ * with the domain's net lock held.
  */
 static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 					   int sizeof_priv, unsigned int txqs,
 					   unsigned int rxqs)
 {
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct net_device *dev = NULL;
 	struct nooks_netdev *nn;
 	unsigned int i;
 
-	mutex_lock(&dom->lock);
-	list_for_each_entry(nn, &dom->netdevs, node) {
+	lockdep_assert_held(&nd->lock);
+	list_for_each_entry(nn, &nd->netdevs, node) {
 		struct shadow_net_dev *sn = nn->priv;
 
 		if (!sn || !sn->kept || sn->rebound ||
@@ -179,7 +196,6 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 		sn->rebound = true;
 		break;
 	}
-	mutex_unlock(&dom->lock);
 	return dev;
 }
 
@@ -187,7 +203,7 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
  * The restarted driver registers the kept device: it is registered all
  * along. Undo what the probe changed behind the kernel's back (some
  * drivers write a placeholder name), and put the wrappers back in front
- * of the ops the probe set.
+ * of the ops the probe set. Called with the domain's net lock held.
  */
 static bool shadow_net_register(struct nooks_domain *dom,
 				struct net_device *dev)
@@ -195,9 +211,7 @@ static bool shadow_net_register(struct nooks_domain *dom,
 	struct shadow_net_dev *sn;
 	struct nooks_netdev *nn;
 
-	mutex_lock(&dom->lock);
-	sn = shadow_net_find(dom, dev);
-	mutex_unlock(&dom->lock);
+	sn = shadow_net_find(nooks_net_domain(dom), dev);
 	if (!sn || !sn->rebound)
 		return false;
 	nn = sn->nn;
@@ -215,12 +229,15 @@ static bool shadow_net_register(struct nooks_domain *dom,
 /* After the re-probe: replay every kept device's log. */
 static int shadow_net_recover(struct nooks_domain *dom)
 {
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct nooks_netdev *nn;
 	int ret = 0;
 
+	if (!nd)
+		return 0;
+	mutex_lock(&nd->lock);
 	rtnl_lock();
-	mutex_lock(&dom->lock);
-	list_for_each_entry(nn, &dom->netdevs, node) {
+	list_for_each_entry(nn, &nd->netdevs, node) {
 		struct shadow_net_dev *sn = nn->priv;
 
 		if (!sn || !sn->kept)
@@ -235,28 +252,40 @@ static int shadow_net_recover(struct nooks_domain *dom)
 		if (!ret)
 			ret = shadow_net_replay(sn);
 	}
-	mutex_unlock(&dom->lock);
 	rtnl_unlock();
+	mutex_unlock(&nd->lock);
 	return ret;
 }
 
+static const struct nooks_net_hooks shadow_net_hooks = {
+	.alloc		= shadow_net_alloc,
+	.register_dev	= shadow_net_register,
+	.registered	= shadow_net_registered,
+	.gone		= shadow_net_gone,
+};
+
+static const struct shadow_class_ops shadow_net_ops = {
+	.attach		= shadow_net_attach,
+	.detach		= shadow_net_detach,
+	.failed		= shadow_net_failed,
+	.keep		= shadow_net_keep,
+	.recover	= shadow_net_recover,
+};
+
 static struct shadow_class shadow_net_class = {
-	.name = "net",
-	.ops = {
-		.attach			= shadow_net_attach,
-		.detach			= shadow_net_detach,
-		.failed			= shadow_net_failed,
-		.keep			= shadow_net_keep,
-		.netdev_alloc		= shadow_net_alloc,
-		.netdev_register	= shadow_net_register,
-		.netdev_registered	= shadow_net_registered,
-		.netdev_gone		= shadow_net_gone,
-		.recover		= shadow_net_recover,
-	},
+	.name	= "net",
+	.ops	= &shadow_net_ops,
 };
 
 static int __init shadow_net_init(void)
 {
+	int ret;
+
+	ret = nooks_net_check_standin(&shadow_net_standin_ops,
+				      &shadow_net_standin_ethtool_ops,
+				      "shadow_net");
+	if (ret)
+		return ret;
 	return shadow_class_register(&shadow_net_class);
 }
 

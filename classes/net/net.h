@@ -9,7 +9,7 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 
-#include "netdev.h"
+#include "nooks_net.h"
 
 /**
  * struct shadow_net_dev - what the shadow knows about a net device

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/wrap_skb.c - socket buffers an isolated net driver holds.
+ * classes/net/wrap_skb.c - socket buffers an isolated net driver holds.
  *
  * A driver owns a socket buffer from the moment it allocates one for its
  * receive ring, or the kernel hands it one to transmit (ndo_start_xmit,
- * entry_netdev.c), until it passes it up the stack or frees it. Buffers
+ * entry.c), until it passes it up the stack or frees it. Buffers
  * a failed driver still held must be freed by the tracker: a leaked
  * transmit buffer keeps its socket's send buffer charged, and TCP on that
  * socket would stall for good.
@@ -15,7 +15,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
-#include "domain.h"
+#include "nooks_net.h"
 #include "wrap.h"
 
 /* the driver now owns @skb */
@@ -23,7 +23,7 @@ static struct sk_buff *nooks_skb_held(struct nooks_domain *dom,
 				      struct sk_buff *skb)
 {
 	if (skb && dom)
-		nooks_track_add(dom, NOOKS_OBJ_SKB, (unsigned long)skb, 0, 0, 0);
+		nooks_track_add(dom, &nooks_net_obj_skb, (unsigned long)skb, 0, 0, 0);
 	return skb;
 }
 
@@ -31,7 +31,7 @@ static struct sk_buff *nooks_skb_held(struct nooks_domain *dom,
 static void nooks_skb_gone(struct nooks_domain *dom, struct sk_buff *skb)
 {
 	if (skb && dom)
-		nooks_track_del(dom, NOOKS_OBJ_SKB, (unsigned long)skb, NULL);
+		nooks_track_del(dom, &nooks_net_obj_skb, (unsigned long)skb, NULL);
 }
 
 static struct sk_buff *nooks_netdev_alloc_skb(struct net_device *dev,
@@ -123,10 +123,17 @@ static int nooks_skb_pad(struct sk_buff *skb, int pad, bool free_on_error)
 	return ret;
 }
 
-NOOKS_RELEASE(skb)
+static NOOKS_RELEASE(net_skb)
 {
 	kfree_skb((struct sk_buff *)obj->key);
 }
+
+/* Data the device may still DMA into: released once it is reset. */
+struct nooks_obj_type nooks_net_obj_skb = {
+	.name = "skb", .stage = NOOKS_STAGE_HW, .dma = true,
+	.release = nooks_net_skb_release,
+};
+EXPORT_SYMBOL_GPL(nooks_net_obj_skb);
 
 static const struct nooks_import nooks_skb_list[] = {
 	{ "__netdev_alloc_skb", nooks_netdev_alloc_skb },
@@ -144,6 +151,8 @@ static const struct nooks_import nooks_skb_list[] = {
 	{ "__skb_pad", nooks_skb_pad },
 };
 
-const struct nooks_import_table nooks_skb_imports = {
-	nooks_skb_list, ARRAY_SIZE(nooks_skb_list)
+const struct nooks_import_table nooks_net_skb_imports = {
+	.name = "skb",
+	.imports = nooks_skb_list,
+	.n = ARRAY_SIZE(nooks_skb_list),
 };

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/wrap_net.c - net devices and NAPI instances of an isolated driver.
+ * classes/net/wrap_net.c - net devices and NAPI instances of an isolated
+ * driver.
  *
- * register_netdev() interposes on the device's ops (entry_netdev.c) before
- * the kernel can call them; NAPI poll functions run as protected calls.
+ * register_netdev() interposes on the device's ops (entry.c) before the
+ * kernel can call them; NAPI poll functions run as protected calls. In
+ * shadow mode the net shadow's hooks (struct nooks_net_hooks) give a
+ * restarted driver the devices it kept.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
-#include "domain.h"
-#include "netdev.h"
+#include "nooks_net.h"
 #include "wrap.h"
 
 static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
@@ -18,17 +20,21 @@ static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
 						   unsigned int rxqs)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
-	struct net_device *dev;
+	struct nooks_net_domain *nd = dom ? nooks_net_domain(dom) : NULL;
+	struct net_device *dev = NULL;
 
 	/* a restarted driver gets the net_device the shadow kept */
-	if (dom && nooks_hook(dom, netdev_alloc)) {
-		dev = dom->ops->netdev_alloc(dom, sizeof_priv, txqs, rxqs);
+	if (nd) {
+		mutex_lock(&nd->lock);
+		if (nd->hooks && nd->hooks->alloc)
+			dev = nd->hooks->alloc(dom, sizeof_priv, txqs, rxqs);
+		mutex_unlock(&nd->lock);
 		if (dev)
 			return dev;
 	}
 	dev = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	if (dev && dom)
-		nooks_track_add(dom, NOOKS_OBJ_NETDEV, (unsigned long)dev,
+		nooks_track_add(dom, &nooks_net_obj_netdev, (unsigned long)dev,
 				0, 0, 0);
 	return dev;
 }
@@ -38,25 +44,37 @@ static void nooks_free_netdev(struct net_device *dev)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_NETDEV, (unsigned long)dev,
+		nooks_track_del(dom, &nooks_net_obj_netdev, (unsigned long)dev,
 				NULL);
 	free_netdev(dev);
 }
 
-NOOKS_RELEASE(netdev)
+static NOOKS_RELEASE(net_netdev)
 {
 	free_netdev((struct net_device *)obj->key);
 }
 
+struct nooks_obj_type nooks_net_obj_netdev = {
+	.name = "netdev", .stage = NOOKS_STAGE_CLASS,
+	.release = nooks_net_netdev_release,
+};
+EXPORT_SYMBOL_GPL(nooks_net_obj_netdev);
+
 static int nooks_register_netdev(struct net_device *dev)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_net_domain *nd = dom ? nooks_net_domain(dom) : NULL;
+	struct nooks_netdev *nn;
+	bool kept = false;
 	int ret;
 
-	if (!dom)
+	if (!nd)
 		return register_netdev(dev);
-	if (nooks_hook(dom, netdev_register) &&
-	    dom->ops->netdev_register(dom, dev))
+	mutex_lock(&nd->lock);
+	if (nd->hooks && nd->hooks->register_dev)
+		kept = nd->hooks->register_dev(dom, dev);
+	mutex_unlock(&nd->lock);
+	if (kept)
 		return 0;	/* a kept device, registered all along */
 	ret = nooks_netdev_wrap(dom, dev);
 	if (ret)
@@ -66,38 +84,47 @@ static int nooks_register_netdev(struct net_device *dev)
 		nooks_netdev_unwrap(dom, dev);
 		return ret;
 	}
-	nooks_track_add(dom, NOOKS_OBJ_NETDEV_REG, (unsigned long)dev, 0, 0, 0);
-	if (nooks_hook(dom, netdev_registered)) {
-		struct nooks_netdev *nn;
-
-		mutex_lock(&dom->lock);
-		nn = nooks_netdev_find(dom, dev);
-		mutex_unlock(&dom->lock);
-		if (nn)
-			dom->ops->netdev_registered(dom, nn);
-	}
+	nooks_track_add(dom, &nooks_net_obj_netdev_reg, (unsigned long)dev,
+			0, 0, 0);
+	mutex_lock(&nd->lock);
+	nn = nooks_netdev_find(nd, dev);
+	if (nn && nd->hooks && nd->hooks->registered)
+		nd->hooks->registered(dom, nn);
+	mutex_unlock(&nd->lock);
 	return 0;
 }
 
+/*
+ * The record goes even when the domain is turning native (mode off while
+ * its devices are unbound): the wrapped ops must not outlive the device.
+ */
 static void nooks_unregister_netdev(struct net_device *dev)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_domain *dom = nooks_caller_domain() ?:
+		nooks_domain_of_ip((unsigned long)__builtin_return_address(0));
 
 	unregister_netdev(dev);
 	if (dom) {
-		nooks_track_del(dom, NOOKS_OBJ_NETDEV_REG, (unsigned long)dev,
-				NULL);
+		nooks_track_del(dom, &nooks_net_obj_netdev_reg,
+				(unsigned long)dev, NULL);
 		nooks_netdev_unwrap(dom, dev);
 	}
 }
 
-NOOKS_RELEASE(netdev_reg)
+static NOOKS_RELEASE(net_netdev_reg)
 {
 	struct net_device *dev = (struct net_device *)obj->key;
 
 	unregister_netdev(dev);
 	nooks_netdev_unwrap(dom, dev);
 }
+
+/* Released before the allocation it registered (same stage, earlier). */
+struct nooks_obj_type nooks_net_obj_netdev_reg = {
+	.name = "netdev_registration", .stage = NOOKS_STAGE_CLASS,
+	.release = nooks_net_netdev_reg_release,
+};
+EXPORT_SYMBOL_GPL(nooks_net_obj_netdev_reg);
 
 /* NAPI */
 
@@ -132,7 +159,7 @@ static void nooks_netif_napi_add_weight(struct net_device *dev,
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom && !nooks_cb_set(dom, napi, poll)) {
-		nooks_track_add(dom, NOOKS_OBJ_NAPI, (unsigned long)napi,
+		nooks_track_add(dom, &nooks_net_obj_napi, (unsigned long)napi,
 				0, 0, 0);
 		poll = nooks_napi_poll;
 	}
@@ -144,7 +171,7 @@ static void nooks_netif_napi_del(struct napi_struct *napi)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, NOOKS_OBJ_NAPI, (unsigned long)napi, NULL);
+		nooks_track_del(dom, &nooks_net_obj_napi, (unsigned long)napi, NULL);
 	__netif_napi_del(napi);
 }
 
@@ -153,7 +180,7 @@ static void nooks_napi_enable(struct napi_struct *napi)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_set(dom, NOOKS_OBJ_NAPI, (unsigned long)napi, 0, 1);
+		nooks_track_set(dom, &nooks_net_obj_napi, (unsigned long)napi, 0, 1);
 	napi_enable(napi);
 }
 
@@ -163,14 +190,14 @@ static void nooks_napi_disable(struct napi_struct *napi)
 
 	napi_disable(napi);
 	if (dom)
-		nooks_track_set(dom, NOOKS_OBJ_NAPI, (unsigned long)napi, 0, 0);
+		nooks_track_set(dom, &nooks_net_obj_napi, (unsigned long)napi, 0, 0);
 }
 
 /*
  * Disable (if the driver had enabled it) and delete: napi_disable() on an
  * instance that was never enabled would wait forever.
  */
-NOOKS_RELEASE(napi)
+static NOOKS_RELEASE(net_napi)
 {
 	struct napi_struct *napi = (struct napi_struct *)obj->key;
 
@@ -179,6 +206,12 @@ NOOKS_RELEASE(napi)
 	__netif_napi_del(napi);
 	nooks_cb_del(napi);
 }
+
+struct nooks_obj_type nooks_net_obj_napi = {
+	.name = "napi", .stage = NOOKS_STAGE_ENTRY,
+	.release = nooks_net_napi_release,
+};
+EXPORT_SYMBOL_GPL(nooks_net_obj_napi);
 
 static const struct nooks_import nooks_net_list[] = {
 	{ "alloc_etherdev_mqs", nooks_alloc_etherdev_mqs },
@@ -192,5 +225,7 @@ static const struct nooks_import nooks_net_list[] = {
 };
 
 const struct nooks_import_table nooks_net_imports = {
-	nooks_net_list, ARRAY_SIZE(nooks_net_list)
+	.name = "netdev",
+	.imports = nooks_net_list,
+	.n = ARRAY_SIZE(nooks_net_list),
 };

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nooks/entry.h - the kit for wrapping an ops table a driver hands to the
+ * kernel (kernel -> driver calls), for any class.
+ *
+ * A class keeps, per wrapped object, an entry record with at least:
+ *
+ *	struct nooks_domain *dom;	the driver's domain
+ *	bool divert;			send every call to the stand-in
+ *	const struct foo_ops *orig;	the driver's table
+ *	const struct foo_ops *standin;	who answers while the driver cannot
+ *
+ * and gives the kernel a copy of the driver's table in which each op the
+ * driver implements is a wrapper made with NOOKS_ENTRY_OP(). A wrapper
+ * finds its record from its arguments (container_of() on the ops pointer,
+ * a private_data field), calls the driver's op as a protected call, and
+ * answers with the stand-in's op while the domain is failed or recovering,
+ * when the call faulted, or while @divert is set (the shadow standing in).
+ *
+ * Keep the list of ops a class wraps in one X-macro: the same list then
+ * makes the wrappers, fills the copy (NOOKS_ENTRY_WRAP()) and checks that
+ * a stand-in table answers every op (NOOKS_ENTRY_CHECK()), so a stand-in
+ * can never miss an op the wrappers cover (a NULL call, maybe in hardirq).
+ */
+#ifndef _NOOKS_ENTRY_H
+#define _NOOKS_ENTRY_H
+
+#include "domain.h"
+
+/**
+ * NOOKS_ENTRY_OP() - define the wrapper of an op that returns a value
+ * @name: the wrapper's name
+ * @rec: expression giving the entry record from the arguments
+ * @tbl: field of the record with the driver's table
+ * @stbl: field of the record with the stand-in table
+ * @op: the op
+ * @rtype: its return type
+ * @proto: its parameter list, in parentheses
+ * @args: its arguments, in parentheses
+ */
+#define NOOKS_ENTRY_OP(name, rec, tbl, stbl, op, rtype, proto, args)	\
+static rtype name proto							\
+{									\
+	typeof(rec) __r = (rec);					\
+	rtype __ret;							\
+									\
+	if (unlikely(READ_ONCE(__r->divert)))				\
+		return __r->stbl->op args;				\
+	NOOKS_CALL(__r->dom, #op, __ret, __r->tbl->op args,		\
+		   __r->stbl->op args);					\
+	return __ret;							\
+}
+
+/* NOOKS_ENTRY_OP() for an op that returns nothing. */
+#define NOOKS_ENTRY_OP_VOID(name, rec, tbl, stbl, op, proto, args)	\
+static void name proto							\
+{									\
+	typeof(rec) __r = (rec);					\
+									\
+	if (unlikely(READ_ONCE(__r->divert))) {				\
+		__r->stbl->op args;					\
+		return;							\
+	}								\
+	NOOKS_CALL_VOID(__r->dom, #op, __r->tbl->op args,		\
+			__r->stbl->op args);				\
+}
+
+/* In a copy of the driver's table: the wrapper for each op it implements. */
+#define NOOKS_ENTRY_WRAP(copy, op, wrapper)				\
+	do {								\
+		if ((copy)->op)						\
+			(copy)->op = (wrapper);				\
+	} while (0)
+
+/*
+ * In a stand-in table @t: count in @missing an op it leaves NULL, and
+ * name it (@who: "isolate", the shadow class's name).
+ */
+#define NOOKS_ENTRY_CHECK(t, op, who, missing)				\
+	do {								\
+		if (!(t)->op) {						\
+			pr_err("%s stand-in lacks %s\n", (who), #op);	\
+			(missing)++;					\
+		}							\
+	} while (0)
+
+#endif /* _NOOKS_ENTRY_H */

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for guest test scripts: TAP output and common checks.
 # Source it: . /opt/shadowdrv/tests/lib.sh
+# It also sources the driver table's library (tools/lib-drivers.sh):
+# driver_field DRIVER COLUMN and the others read tools/drivers.
+. /opt/shadowdrv/bin/lib-drivers.sh
 IP=/usr/bin/ip
 TAP_N=0
 TAP_FAIL=0

@@ -9,9 +9,12 @@
 # device keeps its name, ifindex, addresses and configuration.
 # MODE=isolate: the contrast (Nooks restart): the fault must be contained
 # and the driver restarted; what the applications saw is reported.
-# The caller sets DRIVER, POLL (the driver's NAPI poll function) and MODE.
+# The caller sets DRIVER and MODE; POLL, the driver's NAPI poll function,
+# comes from the driver table (tools/drivers) unless the caller sets it.
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/$DRIVER
+POLL=${POLL:-$(driver_field "$DRIVER" poll)}
+[ -n "$POLL" ] || { echo "# $DRIVER: no NAPI poll function in tools/drivers"; exit 1; }
 T=30
 CRASH_AT=8
 

@@ -5,5 +5,5 @@
 # (isolate mode). The fault is contained and the driver restarted, but the
 # restarted driver brings up a new device: the applications' fate is
 # reported, not asserted (tests/net/lib_survive.sh).
-DRIVER=e1000 POLL=e1000_clean MODE=isolate
+DRIVER=e1000 MODE=isolate
 . /opt/shadowdrv/tests/net/lib_survive.sh

@@ -3,5 +3,5 @@
 # timeout: 180
 # Shadow mode on pcnet32: five network applications survive a driver crash
 # without noticing (tests/net/lib_survive.sh).
-DRIVER=pcnet32 POLL=pcnet32_poll MODE=shadow
+DRIVER=pcnet32 MODE=shadow
 . /opt/shadowdrv/tests/net/lib_survive.sh

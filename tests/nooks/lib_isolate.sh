@@ -2,12 +2,25 @@
 # Shared body of the per-driver isolate-mode tests (test_isolate_*.sh):
 # every fault kind in every context is contained and the driver is
 # restarted (Nooks restart), for the driver named by DRIVER. The caller
-# sets DRIVER and the driver's functions for each context:
+# sets DRIVER; the driver's functions for each context come from the
+# driver table (tools/drivers, columns OPEN INFO RXMODE POLL IRQ) unless
+# the caller sets them:
 #   F_OPEN (ndo_open, process), F_INFO (ethtool get_drvinfo, process),
 #   F_RXMODE (set_rx_mode, process, BH off), F_POLL (NAPI poll, softirq),
 #   F_IRQ (interrupt handler, hardirq).
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/$DRIVER
+F_OPEN=${F_OPEN:-$(driver_field "$DRIVER" open)}
+F_INFO=${F_INFO:-$(driver_field "$DRIVER" info)}
+F_RXMODE=${F_RXMODE:-$(driver_field "$DRIVER" rxmode)}
+F_POLL=${F_POLL:-$(driver_field "$DRIVER" poll)}
+F_IRQ=${F_IRQ:-$(driver_field "$DRIVER" irq)}
+if [ -z "$F_OPEN" ] || [ -z "$F_INFO" ] || [ -z "$F_RXMODE" ] ||
+    [ -z "$F_POLL" ] || [ -z "$F_IRQ" ]; then
+	echo "# $DRIVER: an entry function is missing in tools/drivers:" \
+		"open '$F_OPEN' info '$F_INFO' rxmode '$F_RXMODE' poll '$F_POLL' irq '$F_IRQ'"
+	exit 1
+fi
 
 # trigger CONTEXT: make the kernel call the driver in that context
 trigger() {
@@ -82,5 +95,5 @@ tap_cmd "iperf3 runs through the restarted $DRIVER" sh -c 'iperf3 -c 192.0.2.2 -
 # the kernel stays quiet for 10 s (guest-run then checks dmesg)
 sleep 10
 tap_cmd "disable returns $DRIVER to native, traffic flows" sh -c "shadowctl disable $DRIVER && shadowdrv-net dut"
-modprobe -r nooks
+shadowctl unload
 tap_done

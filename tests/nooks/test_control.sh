@@ -6,12 +6,14 @@
 # The control interface of nooks (/sys/kernel/shadow, the debugfs inject
 # file) refuses bad requests with the right error and without side
 # effects; a domain made before its driver loads isolates it as it loads;
-# and every unload order is safe: the driver while isolated, nooks while
-# it isolates a driver, both after a fail-stop, and the driver in the
-# middle of a recovery. The kernel stays quiet throughout.
+# and every unload order is safe: the driver while isolated, the isolation
+# layer (nooks_net, then nooks) while it isolates a driver, both after a
+# fail-stop, and the driver in the middle of a recovery. The kernel stays
+# quiet throughout.
 . /opt/shadowdrv/tests/lib.sh
 SYS=/sys/kernel/shadow
 S=$SYS/e1000
+POLL=$(driver_field e1000 poll)		# e1000_clean
 DBG=/sys/kernel/debug/shadow
 BB=/usr/local/bb/busybox
 TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
@@ -62,7 +64,9 @@ wait_state() {	# wait_state STATE: up to 10 s
 }
 
 # ------------------------------------------------------------------ control
-tap_cmd "load nooks" modprobe nooks
+# the net class's isolation interface too: e1000 is isolated at load
+# below by writing the mode directly, without shadowctl
+tap_cmd "load nooks and nooks_net" sh -c 'modprobe nooks && modprobe nooks_net'
 tap_ok $([ ! -d /sys/module/shadow ] && echo 1 || echo 0) \
 	"shadow layer not loaded"
 tap_cmd "add e1000" wr e1000 $SYS/add
@@ -108,8 +112,8 @@ tap_ok $([ "$(objects_total)" -gt 0 ] && echo 1 || echo 0) \
 
 # injection requests that name no fault or no function of the driver
 I=$DBG/e1000/inject
-refused "inject 'bogus e1000_clean': EINVAL" "Invalid argument" \
-	"bogus e1000_clean" $I
+refused "inject 'bogus $POLL': EINVAL" "Invalid argument" \
+	"bogus $POLL" $I
 refused "inject 'null printk': EINVAL" "Invalid argument" "null printk" $I
 refused "inject 'null kfree' (not the driver's): EINVAL" "Invalid argument" \
 	"null kfree 0" $I
@@ -144,12 +148,14 @@ is $S/objects 0 "(a) no tracked objects"
 is $S/mode isolate "(a) mode kept for the next load"
 quiet "(a)"
 
-# ------------------------------------------- (b) unload nooks under a driver
+# ----------------------------- (b) unload nooks_net and nooks under a driver
 tap_cmd "(b) load e1000 isolated" shadowdrv-net dut
 is $S/state running "(b) state running"
-tap_cmd "(b) rmmod nooks while e1000 is isolated" modprobe -r nooks
-tap_ok $([ ! -e $SYS ] && [ -d /sys/module/e1000 ] && echo 1 || echo 0) \
-	"(b) nooks gone, e1000 still loaded"
+tap_cmd "(b) rmmod nooks_net and nooks while e1000 is isolated" \
+	modprobe -r nooks_net nooks
+tap_ok $([ ! -e $SYS ] && [ ! -d /sys/module/nooks_net ] &&
+	[ ! -d /sys/module/nooks ] && [ -d /sys/module/e1000 ] && echo 1 || echo 0) \
+	"(b) nooks_net and nooks gone, e1000 still loaded"
 tap_cmd "(b) native e1000 carries traffic" sh -c 'shadowdrv-net dut && ping -c 3 -W 2 192.0.2.2 > /dev/null'
 quiet "(b)"
 
@@ -157,8 +163,8 @@ quiet "(b)"
 tap_cmd "(c) shadowctl enable e1000 isolate (live)" shadowctl enable e1000 isolate
 tap_cmd "(c) isolated e1000 carries traffic" shadowdrv-net dut
 # a fault in the poll routine, and another in probe: the restart fails
-tap_cmd "(c) arm null e1000_clean after 5" \
-	shadowctl inject e1000 null --function e1000_clean --after 5
+tap_cmd "(c) arm null $POLL after 5" \
+	shadowctl inject e1000 null --function "$POLL" --after 5
 tap_cmd "(c) add null e1000_probe" \
 	shadowctl inject e1000 null --function e1000_probe --add
 ping -c 20 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1
@@ -170,7 +176,7 @@ is $S/recoveries 0 "(c) no recovery counted"
 is $S/objects 0 "(c) nothing tracked after the fail-stop"
 tap_cmd "(c) rmmod e1000 after fail-stop" modprobe -r e1000
 is $S/state unloaded "(c) state unloaded"
-tap_cmd "(c) rmmod nooks" modprobe -r nooks
+tap_cmd "(c) rmmod nooks_net and nooks" modprobe -r nooks_net nooks
 quiet "(c)"
 
 # ------------------------------------------ (d) unload in the middle of recovery
@@ -182,7 +188,7 @@ for delay in 0 0.2 0.5; do
 		continue
 	fi
 	before=$(cat $S/failures)
-	shadowctl inject e1000 null --function e1000_clean --after 5
+	shadowctl inject e1000 null --function "$POLL" --after 5
 	ping -c 40 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1 &
 	pid=$!
 	for i in $(seq 100); do
@@ -215,8 +221,9 @@ for delay in 0 0.2 0.5; do
 	fi
 	quiet "(d) delay $delay"
 done
-tap_cmd "(d) rmmod nooks" modprobe -r nooks
-tap_ok $([ ! -e $SYS ] && [ ! -e $DBG ] && echo 1 || echo 0) "everything unloaded"
+tap_cmd "(d) rmmod nooks_net and nooks" modprobe -r nooks_net nooks
+tap_ok $([ ! -e $SYS ] && [ ! -e $DBG ] && [ ! -d /sys/module/nooks_net ] &&
+	echo 1 || echo 0) "everything unloaded"
 tap_cmd "native e1000 loads and carries traffic" \
 	sh -c 'shadowdrv-net dut && ping -c 3 -W 2 192.0.2.2 > /dev/null'
 quiet "end"

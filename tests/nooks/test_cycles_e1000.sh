@@ -10,10 +10,11 @@
 # turn), and check that the driver holds exactly what it held before (DMA
 # mappings within what the TX ring may have in flight) and that slab and
 # vmalloc usage did not grow beyond measurement noise. Then detach and
-# unload.
+# unload (shadowctl unload).
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/e1000
 O=/sys/kernel/debug/shadow/e1000/objects
+POLL=$(driver_field e1000 poll)		# e1000_clean
 CYCLES=20
 DMA_SLACK=8
 # Slab growth bound. Each measurement first drops caches, lets RCU frees
@@ -89,7 +90,7 @@ for c in $(seq $CYCLES); do
 	case $((c % 3)) in
 	1) kind=null ;; 2) kind=gpf ;; 0) kind=bug ;;
 	esac
-	shadowctl inject e1000 $kind --function e1000_clean --after 5
+	shadowctl inject e1000 $kind --function "$POLL" --after 5
 	ping -c 20 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1
 	n=$((n + 1))
 	ok=0
@@ -100,7 +101,7 @@ for c in $(seq $CYCLES); do
 		echo "# last_fault: $(cat $S/last_fault); inject: $(cat /sys/kernel/debug/shadow/e1000/inject)"
 		n=$(cat $S/recoveries)
 	fi
-	tap_ok $ok "cycle $c: $kind in e1000_clean contained, restarted in $(cat $S/last_recovery/total_us) us, traffic flows"
+	tap_ok $ok "cycle $c: $kind in $POLL contained, restarted in $(cat $S/last_recovery/total_us) us, traffic flows"
 	if [ $c = $((CYCLES / 2)) ]; then
 		settle
 		snapshot "after cycle $c"
@@ -157,7 +158,7 @@ tap_ok $([ "$(sed -n 's/^total //p' $O)" = 0 ] &&
 tap_cmd "shadowctl disable e1000" shadowctl disable e1000
 tap_ok $([ ! -e $S ] && [ ! -e /sys/kernel/debug/shadow/e1000 ] &&
 	echo 1 || echo 0) "domain and its objects file gone"
-tap_cmd "rmmod nooks" modprobe -r nooks
+tap_cmd "shadowctl unload" shadowctl unload
 tap_ok $([ ! -e /sys/kernel/shadow ] && [ ! -e /sys/kernel/debug/shadow ] &&
 	echo 1 || echo 0) "/sys/kernel/shadow and debugfs shadow gone"
 tap_cmd "native e1000 carries traffic" sh -c 'shadowdrv-net dut && ping -c 3 -W 2 192.0.2.2 > /dev/null'

@@ -10,6 +10,7 @@
 DRV=8139cp
 S=/sys/kernel/shadow/$DRV
 M=/sys/kernel/debug/shadow/$DRV/mutate
+POLL=$(driver_field $DRV poll)		# cp_rx_poll
 TYPES="text nop src dst branch loop ptr interface init while1 panic alloc free leak overrun sync reg stack heap"
 tap_plan 30
 modprobe shadow_net
@@ -48,7 +49,7 @@ tap_ok "$([ $bad = 0 ] && [ "$(cat $M)" = off ] && echo 1)" \
 seed=0
 for s in 1 2 3 4 5 6 7 8; do
 	f0=$(cat $S/failures)
-	shadowctl mutate $DRV panic --function cp_rx_poll --seed $s
+	shadowctl mutate $DRV panic --function "$POLL" --seed $s
 	ping -c 10 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1
 	if [ "$(cat $S/failures)" != "$f0" ]; then
 		seed=$s
@@ -57,7 +58,7 @@ for s in 1 2 3 4 5 6 7 8; do
 	shadowctl mutate $DRV off
 done
 echo "# panic manifested with seed $seed"
-tap_ok "$([ $seed != 0 ] && echo 1)" "a panic fault in cp_rx_poll manifests (seed $seed)"
+tap_ok "$([ $seed != 0 ] && echo 1)" "a panic fault in $POLL manifests (seed $seed)"
 tap_cmd "it is recovered" wait_recovered $DRV 1
 tap_ok "$(grep -q '^panic at ' $S/last_fault && echo 1)" \
 	"recorded as fault kind panic: $(tr '\n' ' ' < $S/last_fault)"

@@ -8,6 +8,7 @@
 . /opt/shadowdrv/tests/lib.sh
 TR=/sys/kernel/tracing
 S=/sys/kernel/shadow/e1000
+POLL=$(driver_field e1000 poll)		# e1000_clean
 tap_plan 8
 modprobe shadow_net
 shadowctl enable e1000 shadow
@@ -15,7 +16,7 @@ shadowdrv-net dut > /dev/null
 echo > $TR/trace
 echo 1 > $TR/events/nooks/enable
 echo 1 > $TR/events/shadow/enable
-shadowctl inject e1000 null --function e1000_clean --after 5
+shadowctl inject e1000 null --function "$POLL" --after 5
 ping -c 20 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1
 wait_for 20 sh -c "[ \$(cat $S/recoveries) = 1 ] && [ \$(cat $S/shadow_state) = passive ]"
 echo 0 > $TR/events/nooks/enable

@@ -317,6 +317,8 @@ int nooks_domain_unbind_devices(struct nooks_domain *dom,
 		return -EINVAL;
 	for (i = 0; i < l->n; i++)
 		device_release_driver(l->devs[i]);
+	/* the driver core freed the device-managed objects */
+	nooks_track_forget_devres(dom);
 	return 0;
 }
 

@@ -186,8 +186,11 @@ static void nooks_restart_work(struct work_struct *work)
 	trace_nooks_recovery(dom->name, rec.ok, rec.total_ns);
 	if (ret) {
 		WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
-		/* whatever a failed re-probe or the shadow kept */
+		/* whatever a failed re-probe or the shadow kept; a failed
+		 * probe's device-managed objects went with the probe
+		 */
 		nooks_track_release_all(dom, NULL);
+		nooks_track_forget_devres(dom);
 		nooks_cb_del_domain(dom);
 		if (nooks_hook(dom, stopped))
 			nooks_domain_ops(dom)->stopped(dom);

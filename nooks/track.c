@@ -27,6 +27,13 @@ static struct kmem_cache *nooks_obj_cache;
 		.release = nooks_##var##_release,			\
 	}
 
+/* Device-managed: freed by the driver core at unbind (wrap_devres.c). */
+#define NOOKS_DEVRES_TYPE(var, str, stg)				\
+	struct nooks_obj_type nooks_obj_##var = {			\
+		.name = str, .stage = NOOKS_STAGE_##stg, .devres = true,	\
+		.release = nooks_##var##_release,			\
+	}
+
 /* The resources of every driver, whatever its class (nooks/wrap_*.c). */
 NOOKS_CORE_TYPE(irq, "irq", ENTRY, false);
 NOOKS_CORE_TYPE(irq_vectors, "irq_vectors", ENTRY, false);
@@ -42,13 +49,18 @@ NOOKS_CORE_TYPE(pci_enable, "pci_enable", HW, false);
 NOOKS_CORE_TYPE(vmalloc, "vmalloc", MEM, false);
 NOOKS_CORE_TYPE(pages, "pages", MEM, false);
 NOOKS_CORE_TYPE(kmalloc, "kmalloc", MEM, false);
+NOOKS_DEVRES_TYPE(devm_irq, "devm_irq", ENTRY);
+NOOKS_DEVRES_TYPE(pcim_enable, "pcim_enable", HW);
+NOOKS_DEVRES_TYPE(pcim_iomap, "pcim_iomap", HW);
+NOOKS_DEVRES_TYPE(devm_kmalloc, "devm_kmalloc", MEM);
 
 static struct nooks_obj_type * const nooks_core_types[] = {
 	&nooks_obj_irq, &nooks_obj_irq_vectors, &nooks_obj_timer,
 	&nooks_obj_work, &nooks_obj_tasklet, &nooks_obj_dma_map,
 	&nooks_obj_dma_coherent, &nooks_obj_iomap, &nooks_obj_pci_regions,
 	&nooks_obj_region, &nooks_obj_pci_enable, &nooks_obj_vmalloc,
-	&nooks_obj_pages, &nooks_obj_kmalloc,
+	&nooks_obj_pages, &nooks_obj_kmalloc, &nooks_obj_devm_irq,
+	&nooks_obj_pcim_enable, &nooks_obj_pcim_iomap, &nooks_obj_devm_kmalloc,
 };
 
 /*
@@ -350,7 +362,8 @@ static struct nooks_obj *nooks_track_pop(struct nooks_track *t,
  *	and alive) for the restarted driver
  *
  * Process context. Releases by type, stage by stage (enum nooks_stage),
- * with the kernel's own functions and never the driver's.
+ * with the kernel's own functions and never the driver's. Device-managed
+ * objects stay: the unbind that follows frees them.
  */
 void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
@@ -366,6 +379,8 @@ void nooks_track_release_all(struct nooks_domain *dom,
 	mutex_lock(&nooks_types_lock);
 	for (i = 0; i < nooks_nr_types; i++) {
 		type = nooks_types[i];
+		if (type->devres)
+			continue;	/* the unbind frees them */
 		while ((o = nooks_track_pop(t, type))) {
 			if (keep && keep(dom, o)) {
 				hlist_add_head(&o->hnode, &kept);
@@ -459,6 +474,28 @@ void nooks_track_forget_all(struct nooks_domain *dom)
 			kmem_cache_free(nooks_obj_cache, o);
 	mutex_unlock(&nooks_types_lock);
 	dom->track.lost = 0;
+}
+
+/**
+ * nooks_track_forget_devres() - drop the records of device-managed objects
+ * @dom: the domain, whose devices the driver core has just unbound (which
+ *	freed those objects)
+ *
+ * Process context.
+ */
+void nooks_track_forget_devres(struct nooks_domain *dom)
+{
+	struct nooks_obj *o;
+	unsigned int i;
+
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++) {
+		if (!nooks_types[i]->devres)
+			continue;
+		while ((o = nooks_track_pop(&dom->track, nooks_types[i])))
+			kmem_cache_free(nooks_obj_cache, o);
+	}
+	mutex_unlock(&nooks_types_lock);
 }
 
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m)

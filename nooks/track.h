@@ -45,7 +45,11 @@ struct nooks_obj;
  * @stage: enum nooks_stage
  * @dma: the device may still reach the object by DMA: released only after
  *	the device has been reset
- * @release: free one object without calling the driver (process context)
+ * @devres: device-managed: the driver core frees it when the device is
+ *	unbound; the tracker only records it, and forgets the record once
+ *	the device is unbound (nooks_track_forget_devres())
+ * @release: free one object without calling the driver (process context);
+ *	never called for a @devres type
  * @id: index given by nooks_obj_types_register(); private to track.c
  * @seq: registration order; private to track.c
  *
@@ -57,6 +61,7 @@ struct nooks_obj_type {
 	const char *name;
 	unsigned int stage;
 	bool dma;
+	bool devres;
 	void (*release)(struct nooks_domain *dom, const struct nooks_obj *obj);
 	unsigned int id;
 	unsigned int seq;
@@ -119,6 +124,7 @@ void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
 					  const struct nooks_obj *obj));
 void nooks_track_forget_all(struct nooks_domain *dom);
+void nooks_track_forget_devres(struct nooks_domain *dom);
 void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list);
 void nooks_track_release_list(struct nooks_domain *dom,
 			      struct hlist_head *list);

@@ -41,6 +41,7 @@ extern const struct nooks_import_table nooks_sched_imports;
 extern const struct nooks_import_table nooks_pci_imports;
 extern const struct nooks_import_table nooks_panic_imports;
 extern const struct nooks_import_table nooks_lock_imports;
+extern const struct nooks_import_table nooks_devres_imports;
 
 /* wrap_lock.c: spinlocks the driver holds */
 void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx);
@@ -69,12 +70,17 @@ NOOKS_RELEASE(pci_enable);
 NOOKS_RELEASE(vmalloc);
 NOOKS_RELEASE(pages);
 NOOKS_RELEASE(kmalloc);
+NOOKS_RELEASE(devm_irq);
+NOOKS_RELEASE(devm_kmalloc);
+NOOKS_RELEASE(pcim_enable);
+NOOKS_RELEASE(pcim_iomap);
 
 extern struct nooks_obj_type nooks_obj_irq, nooks_obj_irq_vectors,
 	nooks_obj_timer, nooks_obj_work, nooks_obj_tasklet, nooks_obj_dma_map,
 	nooks_obj_dma_coherent, nooks_obj_iomap, nooks_obj_pci_regions,
 	nooks_obj_region, nooks_obj_pci_enable, nooks_obj_vmalloc,
-	nooks_obj_pages, nooks_obj_kmalloc;
+	nooks_obj_pages, nooks_obj_kmalloc, nooks_obj_devm_irq,
+	nooks_obj_devm_kmalloc, nooks_obj_pcim_enable, nooks_obj_pcim_iomap;
 
 /* Callback registry: kernel object -> (domain, driver function). */
 int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn);

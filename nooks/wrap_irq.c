@@ -5,6 +5,8 @@
  * request_threaded_irq() from the driver registers nooks_irq_handler()
  * with a struct nooks_irq as dev_id; the real handler runs as a protected
  * call in hardirq context. free_irq() maps the driver's dev_id back.
+ * devm_request_threaded_irq() is wrapped the same way; the driver core
+ * frees such an interrupt at unbind.
  * An interrupt storm (more than storm_limit interrupts in 100 ms) fails the
  * domain like a fault does.
  */
@@ -87,6 +89,38 @@ static irqreturn_t nooks_irq_thread(int irq, void *data)
 	return ret;
 }
 
+/* A new nooks_irq for the driver's handlers, listed for nooks_irq_find(). */
+static struct nooks_irq *nooks_irq_new(struct nooks_domain *dom,
+				       unsigned int irq, irq_handler_t handler,
+				       irq_handler_t thread_fn, void *dev_id)
+{
+	struct nooks_irq *ni;
+
+	ni = kzalloc(sizeof(*ni), GFP_KERNEL);
+	if (!ni)
+		return NULL;
+	ni->dom = dom;
+	ni->irq = irq;
+	ni->handler = handler;
+	ni->thread_fn = thread_fn;
+	ni->dev_id = dev_id;
+	ni->window = jiffies;
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_add(&ni->node, &nooks_irqs);
+	spin_unlock_irq(&nooks_irqs_lock);
+	return ni;
+}
+
+/* Unlist and free @ni, whose interrupt is freed. */
+static void nooks_irq_forget(struct nooks_irq *ni)
+{
+	spin_lock_irq(&nooks_irqs_lock);
+	list_del(&ni->node);
+	spin_unlock_irq(&nooks_irqs_lock);
+	kfree(ni);
+}
+
 static int nooks_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 				      irq_handler_t thread_fn,
 				      unsigned long flags, const char *name,
@@ -99,50 +133,81 @@ static int nooks_request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	if (!dom)
 		return request_threaded_irq(irq, handler, thread_fn, flags,
 					    name, dev_id);
-	ni = kzalloc(sizeof(*ni), GFP_KERNEL);
+	ni = nooks_irq_new(dom, irq, handler, thread_fn, dev_id);
 	if (!ni)
 		return -ENOMEM;
-	ni->dom = dom;
-	ni->irq = irq;
-	ni->handler = handler;
-	ni->thread_fn = thread_fn;
-	ni->dev_id = dev_id;
-	ni->window = jiffies;
-
-	spin_lock_irq(&nooks_irqs_lock);
-	list_add(&ni->node, &nooks_irqs);
-	spin_unlock_irq(&nooks_irqs_lock);
-
 	ret = request_threaded_irq(irq, handler ? nooks_irq_handler : NULL,
 				   thread_fn ? nooks_irq_thread : NULL,
 				   flags, name, ni);
-	if (ret)
-		goto err_unlist;
+	if (ret) {
+		nooks_irq_forget(ni);
+		return ret;
+	}
 	nooks_track_add(dom, &nooks_obj_irq, (unsigned long)ni, 0, 0, 0);
 	return 0;
+}
 
-err_unlist:
-	spin_lock_irq(&nooks_irqs_lock);
-	list_del(&ni->node);
-	spin_unlock_irq(&nooks_irqs_lock);
-	kfree(ni);
+/*
+ * Device-managed interrupts (devm_request_threaded_irq): the driver core
+ * frees them when the device is unbound, with the nooks_irq as cookie.
+ * An action added before the interrupt runs after it is freed (devres
+ * releases in reverse order): it unlists the nooks_irq and forgets the
+ * record. The tracker never frees these itself (devres type).
+ */
+static void nooks_devm_irq_gone(void *data)
+{
+	struct nooks_irq *ni = data;
+
+	nooks_track_del(ni->dom, &nooks_obj_devm_irq, (unsigned long)ni, NULL);
+	nooks_irq_forget(ni);
+}
+
+static int nooks_devm_request_threaded_irq(struct device *dev,
+					   unsigned int irq,
+					   irq_handler_t handler,
+					   irq_handler_t thread_fn,
+					   unsigned long flags,
+					   const char *name, void *dev_id)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_irq *ni;
+	int ret;
+
+	if (!dom)
+		return devm_request_threaded_irq(dev, irq, handler, thread_fn,
+						 flags, name, dev_id);
+	ni = nooks_irq_new(dom, irq, handler, thread_fn, dev_id);
+	if (!ni)
+		return -ENOMEM;
+	nooks_track_add(dom, &nooks_obj_devm_irq, (unsigned long)ni,
+			(unsigned long)dev, 0, 0);
+	/* on failure the action has run: ni is gone */
+	ret = devm_add_action_or_reset(dev, nooks_devm_irq_gone, ni);
+	if (ret)
+		return ret;
+	ret = devm_request_threaded_irq(dev, irq,
+					handler ? nooks_irq_handler : NULL,
+					thread_fn ? nooks_irq_thread : NULL,
+					flags, name, ni);
+	if (ret)
+		devm_release_action(dev, nooks_devm_irq_gone, ni);
 	return ret;
 }
 
+/* The nooks_irq of the driver's (@irq, @dev_id), or NULL. */
 static struct nooks_irq *nooks_irq_find(unsigned int irq, void *dev_id)
 {
-	struct nooks_irq *ni;
+	struct nooks_irq *ni, *found = NULL;
 
 	spin_lock_irq(&nooks_irqs_lock);
 	list_for_each_entry(ni, &nooks_irqs, node) {
 		if (ni->irq == irq && ni->dev_id == dev_id) {
-			list_del(&ni->node);
-			spin_unlock_irq(&nooks_irqs_lock);
-			return ni;
+			found = ni;
+			break;
 		}
 	}
 	spin_unlock_irq(&nooks_irqs_lock);
-	return NULL;
+	return found;
 }
 
 static const void *nooks_free_irq(unsigned int irq, void *dev_id)
@@ -154,7 +219,7 @@ static const void *nooks_free_irq(unsigned int irq, void *dev_id)
 		return free_irq(irq, dev_id);
 	nooks_track_del(ni->dom, &nooks_obj_irq, (unsigned long)ni, NULL);
 	name = free_irq(irq, ni);
-	kfree(ni);
+	nooks_irq_forget(ni);
 	return name;
 }
 
@@ -169,9 +234,29 @@ NOOKS_RELEASE(irq)
 	kfree(ni);
 }
 
+static void nooks_devm_free_irq(struct device *dev, unsigned int irq,
+				void *dev_id)
+{
+	struct nooks_irq *ni = nooks_irq_find(irq, dev_id);
+
+	if (!ni) {
+		devm_free_irq(dev, irq, dev_id);
+		return;
+	}
+	devm_free_irq(dev, irq, ni);
+	devm_release_action(dev, nooks_devm_irq_gone, ni);
+}
+
+/* Freed by the driver core at unbind, never by the tracker. */
+NOOKS_RELEASE(devm_irq)
+{
+}
+
 static const struct nooks_import nooks_irq_list[] = {
 	{ "request_threaded_irq", nooks_request_threaded_irq },
 	{ "free_irq", nooks_free_irq },
+	{ "devm_request_threaded_irq", nooks_devm_request_threaded_irq },
+	{ "devm_free_irq", nooks_devm_free_irq },
 };
 
 const struct nooks_import_table nooks_irq_imports = {

@@ -1,0 +1,69 @@
+#!/bin/sh
+# vm: --sound es1370
+# timeout: 240
+# SPDX-License-Identifier: GPL-2.0
+#
+# Device-managed resources of an isolated driver (issue 11): snd_ens1370
+# requests its interrupt with devm_request_threaded_irq() and enables its
+# device with pcim_enable_device(). Isolated (no sound class yet: isolate
+# mode, written to sysfs directly), those are tracked, the devm interrupt
+# handler is a protected call (a fault in it is contained in hardirq
+# context and the driver restarted), and after the restart the tracked
+# objects are back to their baseline: the unbind freed the old ones and
+# nothing of them is left recorded.
+. /opt/shadowdrv/tests/lib.sh
+SYS=/sys/kernel/shadow
+S=$SYS/snd_ens1370
+O=/sys/kernel/debug/shadow/snd_ens1370/objects
+TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
+
+tap_plan 10
+
+count() { awk -v t="$1" '$1 == t { print $2 }' $O; }
+card() { awk '$2 == "[AudioPCI" { print $1; exit }' /proc/asound/cards; }
+play() {	# play SECONDS: silence through the card's first PCM
+	aplay -q -D "hw:$(card),0" -t raw -f S16_LE -r 44100 -c 2 -d "$1" \
+		/dev/zero 2>&1
+}
+
+modprobe nooks
+echo snd_ens1370 > $SYS/add
+tap_cmd "isolate snd_ens1370 (live: devices re-bound)" \
+	sh -c "echo isolate > $S/mode && [ \"\$(cat $S/state)\" = running ]"
+tap_ok $([ -n "$(card)" ] && echo 1 || echo 0) "the card is back (card $(card))"
+irq=$(count devm_irq) pcim=$(count pcim_enable) total=$(sed -n 's/^total //p' $O)
+echo "# tracked: devm_irq $irq, pcim_enable $pcim, total $total"
+tap_ok $([ "$irq" = 1 ] && [ "$pcim" = 1 ] && echo 1 || echo 0) \
+	"the devm interrupt and the managed PCI enable are tracked"
+out=$(play 1)
+tap_ok $([ $? = 0 ] && echo 1 || echo 0) "isolated snd_ens1370 plays ($out)"
+
+shadowctl inject snd_ens1370 null --function snd_audiopci_interrupt
+play 2 > /dev/null 2>&1
+wait_recovered snd_ens1370 1 && ok=1 || ok=0
+tap_ok $ok "a fault in the devm interrupt handler is contained and the driver restarted"
+fault=$(cat $S/last_fault)
+echo "# last_fault: $fault"
+case $fault in
+*irq_handler*hardirq*) ok=1 ;;
+*) ok=0 ;;
+esac
+tap_ok $ok "contained in irq_handler, hardirq context"
+
+has_card() { [ -n "$(card)" ]; }
+wait_for 5 has_card && ok=1 || ok=0
+tap_ok $ok "the restarted driver registered its card (card $(card))"
+irq2=$(count devm_irq) pcim2=$(count pcim_enable) total2=$(sed -n 's/^total //p' $O)
+echo "# tracked after: devm_irq $irq2, pcim_enable $pcim2, total $total2"
+tap_ok $([ "$irq2" = "$irq" ] && [ "$pcim2" = "$pcim" ] &&
+	[ "$total2" = "$total" ] && echo 1 || echo 0) \
+	"tracked objects back to the baseline after the restart"
+out=$(play 1)
+tap_ok $([ $? = 0 ] && echo 1 || echo 0) "the restarted driver plays ($out)"
+
+echo off > $S/mode
+bad=$(dmesg | grep -E "$TROUBLE")
+tap_ok $([ -z "$bad" ] && [ "$(cat $S/state)" = native ] && echo 1 || echo 0) \
+	"native again, kernel log quiet"
+[ -z "$bad" ] || printf '%s\n' "$bad" | head -n 5 | sed 's/^/# | /'
+tap_done

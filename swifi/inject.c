@@ -151,11 +151,13 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 	case NOOKS_INJ_HANG:
 		/*
 		 * A CPU will run this module's loop until the watchdog
-		 * aborts it (never, in a native driver): it stays loaded
-		 * until a restart shows the call left (main.c).
+		 * aborts it, never in a native driver: the module stays
+		 * loaded, for good or until the domain's calls are seen
+		 * to have left (main.c).
 		 */
 		__module_get(THIS_MODULE);
-		atomic_inc(&nooks_swifi_of(inj->dom)->hang_pins);
+		if (READ_ONCE(inj->dom->mode) != NOOKS_MODE_OFF)
+			atomic_inc(&nooks_swifi_of(inj->dom)->hang_pins);
 		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_hang);
 		return 1;
 	case NOOKS_INJ_ERROR:

@@ -32,6 +32,21 @@
 /* The injected endless loop: a hung call may be aborted there. */
 static struct nooks_text nooks_swifi_loop;
 
+/*
+ * Drop the references hangs fired in an isolated driver took, once no
+ * call is in the driver: the watchdog aborted the looping one. Caller
+ * holds dom->ctl.
+ */
+static void nooks_swifi_unpin(struct nooks_domain *dom)
+{
+	struct nooks_swifi_dom *sd = nooks_swifi_of(dom);
+
+	if (atomic_read(&dom->inflight))
+		return;
+	while (atomic_dec_if_positive(&sd->hang_pins) >= 0)
+		module_put(THIS_MODULE);
+}
+
 /* Disarm and undo everything in @dom; caller holds dom->ctl. */
 static void nooks_swifi_dom_clear(struct nooks_domain *dom)
 {
@@ -39,6 +54,7 @@ static void nooks_swifi_dom_clear(struct nooks_domain *dom)
 		return;
 	nooks_inject_disarm(dom);
 	nooks_mutate_undo(dom);
+	nooks_swifi_unpin(dom);
 }
 
 static void nooks_swifi_dom_add(struct nooks_domain *dom)
@@ -83,10 +99,7 @@ static void nooks_swifi_dom_restart(struct nooks_domain *dom)
 	if (!sd)
 		return;
 	nooks_mutate_undo(dom);
-	if (atomic_read(&dom->inflight))
-		return;
-	while (atomic_dec_if_positive(&sd->hang_pins) >= 0)
-		module_put(THIS_MODULE);
+	nooks_swifi_unpin(dom);
 }
 
 static const struct nooks_swifi_ops nooks_swifi = {

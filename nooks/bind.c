@@ -753,6 +753,7 @@ unsigned long nooks_binding_callee(const struct nooks_binding *b,
 	mutex_unlock(&nooks_bind_lock);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(nooks_binding_callee);
 
 /**
  * nooks_binding_show() - describe a binding, one line per import

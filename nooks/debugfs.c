@@ -3,10 +3,11 @@
  * nooks/debugfs.c - test and debug knobs, never needed in production:
  *
  * /sys/kernel/debug/shadow/<driver>/
- * |-- inject     arm a fault (nooks/inject.c)
- * |-- mutate     mutate one instruction of the driver (nooks/mutate.c)
  * |-- objects    tracked resources per type
  * `-- binding    the driver's call sites bound to wrappers, per function
+ *
+ * nooks_swifi.ko (swifi/), when loaded, adds its "inject" and "mutate"
+ * files to each directory (nooks/swifi.h).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -14,8 +15,6 @@
 #include "bind.h"
 #include "debugfs.h"
 #include "domain.h"
-#include "inject.h"
-#include "mutate.h"
 
 static struct dentry *nooks_debugfs_root;
 
@@ -41,10 +40,6 @@ DEFINE_SHOW_ATTRIBUTE(nooks_binding_file);
 void nooks_debugfs_domain_add(struct nooks_domain *dom)
 {
 	dom->debugfs = debugfs_create_dir(dom->name, nooks_debugfs_root);
-	debugfs_create_file("inject", 0600, dom->debugfs, dom,
-			    &nooks_inject_fops);
-	debugfs_create_file("mutate", 0600, dom->debugfs, dom,
-			    &nooks_mutate_fops);
 	debugfs_create_file("objects", 0400, dom->debugfs, dom,
 			    &nooks_objects_fops);
 	debugfs_create_file("binding", 0400, dom->debugfs, dom,

@@ -26,11 +26,10 @@
 #include "debugfs.h"
 #include "domain.h"
 #include "fault.h"
-#include "inject.h"
-#include "mutate.h"
 #include "nooks_trace.h"
 #include "restart.h"
 #include "symbols.h"
+#include "swifi.h"
 #include "sysfs.h"
 #include "wrap.h"
 
@@ -220,8 +219,9 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
 
 /*
  * Text check of the hang watchdog (NMI-safe): a hung call may be aborted
- * while it runs the driver's own code (or the injected endless loop), not
- * inside a kernel function the driver called.
+ * while it runs the driver's own code (or text registered with
+ * nooks_hang_add_text(), such as an injected endless loop), not inside a
+ * kernel function the driver called.
  */
 static bool nooks_domain_text_check(struct nooks_domain *dom, unsigned long ip)
 {
@@ -229,7 +229,7 @@ static bool nooks_domain_text_check(struct nooks_domain *dom, unsigned long ip)
 		return false;
 	return nooks_in(ip, READ_ONCE(dom->text_start), READ_ONCE(dom->text_end)) ||
 	       nooks_in(ip, READ_ONCE(dom->init_start), READ_ONCE(dom->init_end)) ||
-	       nooks_inject_in_loop(ip);
+	       nooks_hang_in_text(ip);
 }
 
 /* Fault handler of the containment engine (nooks/fault.c). */
@@ -373,8 +373,8 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 
 static void nooks_domain_detach(struct nooks_domain *dom)
 {
-	nooks_inject_disarm(dom);
-	nooks_mutate_undo(dom);
+	/* injected faults go before the text is rebound */
+	nooks_swifi_detach(dom);
 	if (dom->binding) {
 		nooks_unbind_module(dom->binding);
 		dom->binding = NULL;
@@ -582,6 +582,7 @@ struct nooks_domain *nooks_domain_create(const char *name)
 		dom->state = NOOKS_STATE_NATIVE;
 	}
 	nooks_debugfs_domain_add(dom);
+	nooks_swifi_domain_add(dom);
 	list_add_tail_rcu(&dom->node, &nooks_domains);
 	mutex_unlock(&nooks_domains_lock);
 	if (mod)
@@ -599,6 +600,7 @@ void nooks_domain_destroy(struct nooks_domain *dom)
 	nooks_restart_cancel(dom);
 	mutex_lock(&nooks_domains_lock);
 	list_del_rcu(&dom->node);
+	nooks_swifi_domain_del(dom);
 	nooks_iface_domain_del(dom);
 	mutex_unlock(&nooks_domains_lock);
 	synchronize_rcu();

@@ -167,8 +167,8 @@ struct nooks_domain_ops {
  * @orig_init: the module's own init function
  * @dying: being removed
  * @debugfs: /sys/kernel/debug/shadow/<name>
- * @inject: armed fault injections, a list (nooks/inject.c)
- * @mutation: the mutated instruction, if any (nooks/mutate.c)
+ * @swifi: the fault injector's data for this domain (nooks/swifi.h);
+ *	set and cleared by its domain_add and domain_del hooks
  */
 struct nooks_domain {
 	char name[MODULE_NAME_LEN];
@@ -201,8 +201,7 @@ struct nooks_domain {
 	int (*orig_init)(void);
 	bool dying;
 	struct dentry *debugfs;
-	struct nooks_inject *inject;
-	struct nooks_mutation *mutation;
+	void *swifi;
 };
 
 extern struct list_head nooks_domains;

@@ -166,6 +166,25 @@ void nooks_fault_abort(int kind, unsigned long ip);
 typedef bool (*nooks_text_check_t)(struct nooks_domain *dom, unsigned long ip);
 
 void nooks_hang_set_text_check(nooks_text_check_t fn);
+
+/**
+ * struct nooks_text - more text where a hung driver call may be aborted
+ * @start: first byte
+ * @end: byte after the last
+ * @node: in the list of such ranges (private)
+ *
+ * Code a driver call can be diverted to and left running in, outside
+ * the driver (e.g. the endless loop of an injected hang): the domain
+ * text check accepts it as the driver's own.
+ */
+struct nooks_text {
+	unsigned long start, end;
+	struct list_head node;
+};
+
+void nooks_hang_add_text(struct nooks_text *t);
+void nooks_hang_del_text(struct nooks_text *t);
+bool nooks_hang_in_text(unsigned long ip);
 bool nooks_hang_default_text_check(struct nooks_domain *dom, unsigned long ip);
 unsigned int nooks_hang_get_ms(void);
 u64 nooks_hang_stolen_ns(void);

@@ -71,6 +71,8 @@
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -201,6 +203,65 @@ void nooks_hang_set_text_check(nooks_text_check_t fn)
 		synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(nooks_hang_set_text_check);
+
+static LIST_HEAD(nooks_hang_texts);
+static DEFINE_MUTEX(nooks_hang_texts_lock);
+
+/**
+ * nooks_hang_add_text() - let hung driver calls be aborted in more text
+ * @t: the range, @start and @end set; it must stay until
+ *	nooks_hang_del_text()
+ *
+ * Context: process context.
+ */
+void nooks_hang_add_text(struct nooks_text *t)
+{
+	mutex_lock(&nooks_hang_texts_lock);
+	list_add_tail_rcu(&t->node, &nooks_hang_texts);
+	mutex_unlock(&nooks_hang_texts_lock);
+}
+EXPORT_SYMBOL_GPL(nooks_hang_add_text);
+
+/**
+ * nooks_hang_del_text() - undo nooks_hang_add_text()
+ * @t: the range
+ *
+ * When this returns no CPU still looks at @t.
+ *
+ * Context: process context, may sleep.
+ */
+void nooks_hang_del_text(struct nooks_text *t)
+{
+	mutex_lock(&nooks_hang_texts_lock);
+	list_del_rcu(&t->node);
+	mutex_unlock(&nooks_hang_texts_lock);
+	synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(nooks_hang_del_text);
+
+/**
+ * nooks_hang_in_text() - is @ip in a range of nooks_hang_add_text()?
+ * @ip: instruction pointer
+ *
+ * NMI-safe; for the domain text check.
+ *
+ * Return: true if a hung driver call may be aborted at @ip.
+ */
+bool nooks_hang_in_text(unsigned long ip)
+{
+	struct nooks_text *t;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(t, &nooks_hang_texts, node) {
+		if (ip >= t->start && ip < t->end) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
 
 /**
  * nooks_hang_in_driver() - may a call of @dom be aborted at @ip?

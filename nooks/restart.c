@@ -38,9 +38,9 @@
 #include <linux/workqueue.h>
 
 #include "domain.h"
-#include "mutate.h"
 #include "nooks_trace.h"
 #include "restart.h"
+#include "swifi.h"
 #include "wrap.h"
 
 static struct workqueue_struct *nooks_restart_wq;
@@ -154,7 +154,7 @@ static void nooks_restart_work(struct work_struct *work)
 	if (!ret)
 		nooks_restart_reset(&devs);
 	/* a mutated instruction is restored, as reloading the module would */
-	nooks_mutate_undo(dom);
+	nooks_swifi_restart(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESET);
 	if (!recover) {
 		/* policy: leave the driver stopped, its devices unbound */

@@ -4,3 +4,6 @@
  */
 #define CREATE_TRACE_POINTS
 #include "nooks_trace.h"
+
+/* fired by the fault injector, nooks_swifi.ko (swifi/) */
+EXPORT_TRACEPOINT_SYMBOL_GPL(nooks_inject);

@@ -49,9 +49,6 @@ void nooks_locks_release(struct nooks_domain *dom);
 void nooks_locks_forget(struct nooks_domain *dom);
 void nooks_locks_init(void);
 
-/* wrap_panic.c: what the "panic" fault of nooks/mutate.c calls */
-void nooks_panic_injected(void);
-
 /* Release functions and types of the objects nooks.ko tracks (track.c). */
 #define NOOKS_RELEASE(name)						\
 	void nooks_##name##_release(struct nooks_domain *dom,		\

@@ -68,27 +68,6 @@ static __cold void nooks_fortify_panic(const char *name)
 	panic("detected buffer overflow in %s", name);
 }
 
-/**
- * nooks_panic_injected() - the panic() a campaign's "panic" fault calls
- *
- * nooks/mutate.c writes a call to this function into the driver's text.
- * For an isolated driver it behaves as the driver calling panic() through
- * its wrapper; for a native driver, as the driver calling panic().
- */
-void nooks_panic_injected(void)
-{
-	unsigned long ip = (unsigned long)__builtin_return_address(0);
-	struct nooks_domain *dom = nooks_domain_of_ip(ip);
-
-	if (dom && READ_ONCE(dom->mode) != NOOKS_MODE_OFF) {
-		pr_err("nooks: %s: driver panic: injected at %pS\n", dom->name,
-		       (void *)ip);
-		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
-	}
-	panic("nooks: %s: injected panic at %pS", dom ? dom->name : "?",
-	      (void *)ip);
-}
-
 static const struct nooks_import nooks_panic_list[] = {
 	{ "panic", nooks_panic },
 	{ "__stack_chk_fail", nooks_stack_chk_fail },

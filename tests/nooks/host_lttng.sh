@@ -87,7 +87,7 @@ in_order() {	# in_order TOKEN...: each first found after the previous one
 }
 check "the injection precedes the fault" in_order inject 'fault:.*'
 check "the fault is a page fault at nooks_inject_do_null (symbolised)" \
-	grep -q -x 'fault:page:nooks_inject_do_null+0x[0-9a-f]*/0x[0-9a-f]* \[nooks\]' "$out/seq"
+	grep -q -x 'fault:page:nooks_inject_do_null+0x[0-9a-f]*/0x[0-9a-f]* \[nooks_swifi\]' "$out/seq"
 phases=()
 for p in stop wait release reset restart replay; do phases+=("begin:$p" "end:$p"); done
 check "the six phases begin and end in order" in_order 'fault:.*' "${phases[@]}" 'recovery:1'

@@ -4,12 +4,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The control interface of nooks (/sys/kernel/shadow, the debugfs inject
-# file) refuses bad requests with the right error and without side
-# effects; a domain made before its driver loads isolates it as it loads;
-# and every unload order is safe: the driver while isolated, the isolation
-# layer (nooks_net, then nooks) while it isolates a driver, both after a
-# fail-stop, and the driver in the middle of a recovery. The kernel stays
-# quiet throughout.
+# file of nooks_swifi) refuses bad requests with the right error and
+# without side effects; a domain made before its driver loads isolates it
+# as it loads; and every unload order is safe: the driver while isolated,
+# the isolation layer (nooks_swifi, nooks_net, then nooks) while it
+# isolates a driver, both after a fail-stop, and the driver in the middle
+# of a recovery. The kernel stays quiet throughout.
 . /opt/shadowdrv/tests/lib.sh
 SYS=/sys/kernel/shadow
 S=$SYS/e1000
@@ -66,7 +66,8 @@ wait_state() {	# wait_state STATE: up to 10 s
 # ------------------------------------------------------------------ control
 # the net class's isolation interface too: e1000 is isolated at load
 # below by writing the mode directly, without shadowctl
-tap_cmd "load nooks and nooks_net" sh -c 'modprobe nooks && modprobe nooks_net'
+tap_cmd "load nooks, nooks_net and nooks_swifi" \
+	sh -c 'modprobe nooks && modprobe nooks_net && modprobe nooks_swifi'
 tap_ok $([ ! -d /sys/module/shadow ] && echo 1 || echo 0) \
 	"shadow layer not loaded"
 tap_cmd "add e1000" wr e1000 $SYS/add
@@ -151,8 +152,8 @@ quiet "(a)"
 # ----------------------------- (b) unload nooks_net and nooks under a driver
 tap_cmd "(b) load e1000 isolated" shadowdrv-net dut
 is $S/state running "(b) state running"
-tap_cmd "(b) rmmod nooks_net and nooks while e1000 is isolated" \
-	modprobe -r nooks_net nooks
+tap_cmd "(b) rmmod nooks_swifi, nooks_net and nooks while e1000 is isolated" \
+	modprobe -r nooks_swifi nooks_net nooks
 tap_ok $([ ! -e $SYS ] && [ ! -d /sys/module/nooks_net ] &&
 	[ ! -d /sys/module/nooks ] && [ -d /sys/module/e1000 ] && echo 1 || echo 0) \
 	"(b) nooks_net and nooks gone, e1000 still loaded"
@@ -176,7 +177,8 @@ is $S/recoveries 0 "(c) no recovery counted"
 is $S/objects 0 "(c) nothing tracked after the fail-stop"
 tap_cmd "(c) rmmod e1000 after fail-stop" modprobe -r e1000
 is $S/state unloaded "(c) state unloaded"
-tap_cmd "(c) rmmod nooks_net and nooks" modprobe -r nooks_net nooks
+tap_cmd "(c) rmmod nooks_swifi, nooks_net and nooks" \
+	modprobe -r nooks_swifi nooks_net nooks
 quiet "(c)"
 
 # ------------------------------------------ (d) unload in the middle of recovery
@@ -221,7 +223,8 @@ for delay in 0 0.2 0.5; do
 	fi
 	quiet "(d) delay $delay"
 done
-tap_cmd "(d) rmmod nooks_net and nooks" modprobe -r nooks_net nooks
+tap_cmd "(d) rmmod nooks_swifi, nooks_net and nooks" \
+	modprobe -r nooks_swifi nooks_net nooks
 tap_ok $([ ! -e $SYS ] && [ ! -e $DBG ] && [ ! -d /sys/module/nooks_net ] &&
 	echo 1 || echo 0) "everything unloaded"
 tap_cmd "native e1000 loads and carries traffic" \

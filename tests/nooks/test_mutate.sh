@@ -1,7 +1,7 @@
 #!/bin/sh
 # vm: --net rtl8139
 # timeout: 240
-# The SWIFI fault model (debugfs mutate, nooks/mutate.c): every fault type
+# The SWIFI fault model (debugfs mutate, swifi/mutate.c): every fault type
 # finds a place in 8139cp, the same seed gives the same place, "off" puts
 # the driver back as it was (traffic flows, nothing detected); garbage is
 # refused; a panic fault in a hot path is contained as the driver's own
@@ -15,6 +15,7 @@ TYPES="text nop src dst branch loop ptr interface init while1 panic alloc free l
 tap_plan 30
 modprobe shadow_net
 shadowctl enable $DRV isolate
+modprobe nooks_swifi
 shadowdrv-net dut > /dev/null
 
 # where: the type and the place of the applied mutation

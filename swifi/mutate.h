@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * nooks/mutate.h - the SWIFI fault model for campaigns (debugfs "mutate").
+ * swifi/mutate.h - the SWIFI fault model for campaigns (debugfs "mutate").
  *
  * mutate.c chooses where a fault goes and changes instructions;
  * mutate_call.c redirects call sites to faulty stand-ins; flip.c flips
@@ -16,6 +16,7 @@ struct nooks_domain;
 
 extern const struct file_operations nooks_mutate_fops;
 void nooks_mutate_undo(struct nooks_domain *dom);
+void nooks_panic_injected(void);
 
 /* mutate_call.c: what a call site calls, and faulty stand-ins */
 enum nooks_callee_class {

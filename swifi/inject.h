@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * nooks/inject.h - fault injection for tests (debugfs).
+ * swifi/inject.h - fault injection for tests (debugfs).
  */
 #ifndef _NOOKS_INJECT_H
 #define _NOOKS_INJECT_H
@@ -16,6 +16,5 @@ void nooks_inject_do_hang(void);
 extern const char nooks_inject_hang_end[];
 void nooks_inject_do_return(void);
 void nooks_inject_disarm(struct nooks_domain *dom);
-bool nooks_inject_in_loop(unsigned long ip);
 
 #endif /* _NOOKS_INJECT_H */

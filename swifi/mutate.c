@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/mutate.c - the SWIFI fault model of Rio and Nooks, for fault
+ * swifi/mutate.c - the SWIFI fault model of Rio and Nooks, for fault
  * campaigns (tools/campaign).
  *
  * /sys/kernel/debug/shadow/<driver>/mutate takes "TYPE FUNCTION SEED".
@@ -53,9 +53,9 @@
 
 #include "domain.h"
 #include "mutate.h"
+#include "nooks_swifi.h"
 #include "nooks_trace.h"
 #include "symbols.h"
-#include "wrap.h"
 
 enum nooks_mutation_type {
 	/* one instruction changed */
@@ -506,6 +506,27 @@ static void nooks_mutate_insn(struct insn *insn, int type,
 	}
 }
 
+/**
+ * nooks_panic_injected() - the panic() a campaign's "panic" fault calls
+ *
+ * mutate.c writes a call to this function into the driver's text.
+ * For an isolated driver it behaves as the driver calling panic() through
+ * its wrapper; for a native driver, as the driver calling panic().
+ */
+void nooks_panic_injected(void)
+{
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
+	struct nooks_domain *dom = nooks_domain_of_ip(ip);
+
+	if (dom && READ_ONCE(dom->mode) != NOOKS_MODE_OFF) {
+		pr_err("nooks: %s: driver panic: injected at %pS\n", dom->name,
+		       (void *)ip);
+		nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
+	}
+	panic("nooks: %s: injected panic at %pS", dom ? dom->name : "?",
+	      (void *)ip);
+}
+
 static int nooks_mutate_range(struct nooks_domain *dom, const char *func,
 			      struct nooks_mut_range *r)
 {
@@ -592,7 +613,7 @@ static int nooks_mutate_apply(struct nooks_domain *dom, int type,
 		nooks_mutate_write(m->addr, bytes, m->len);
 		break;
 	}
-	dom->mutation = m;
+	nooks_swifi_of(dom)->mutation = m;
 	trace_nooks_inject(dom->name, nooks_mutation_names[type], m->func, 0);
 	pr_info("%s: mutation %s at %s+0x%lx (%d bytes)\n", dom->name,
 		nooks_mutation_names[type], m->func, m->offset, m->len);
@@ -605,7 +626,7 @@ static int nooks_mutate_apply(struct nooks_domain *dom, int type,
  */
 void nooks_mutate_undo(struct nooks_domain *dom)
 {
-	struct nooks_mutation *m = dom->mutation;
+	struct nooks_mutation *m = nooks_swifi_of(dom)->mutation;
 
 	if (!m)
 		return;
@@ -615,7 +636,7 @@ void nooks_mutate_undo(struct nooks_domain *dom)
 		nooks_mutate_write(m->addr, m->orig, m->len);
 	if (m->redirect)
 		nooks_redirect_disarm(dom);
-	dom->mutation = NULL;
+	nooks_swifi_of(dom)->mutation = NULL;
 	kfree(m);
 }
 
@@ -661,7 +682,7 @@ static ssize_t nooks_mutate_file_read(struct file *file, char __user *ubuf,
 	int len, i;
 
 	mutex_lock(&dom->ctl);
-	m = dom->mutation;
+	m = nooks_swifi_of(dom)->mutation;
 	if (m) {
 		len = scnprintf(buf, sizeof(buf), "%s %s+0x%lx%s",
 				nooks_mutation_names[m->type], m->func,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/mutate_call.c - call sites for the SWIFI fault model: what a
+ * swifi/mutate_call.c - call sites for the SWIFI fault model: what a
  * driver's call site calls, and the faulty stand-ins a site can be
  * redirected to.
  *
@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
+#include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/netdevice.h>
@@ -29,7 +30,6 @@
 #include "bind.h"
 #include "domain.h"
 #include "mutate.h"
-#include "wrap.h"
 
 struct nooks_callee {
 	const char *name;
@@ -191,6 +191,7 @@ typedef unsigned long (*nooks_fn6_t)(unsigned long, unsigned long,
  * @delay_ms: how long the block lives before it is freed (free fault)
  * @victim: the block to free
  * @work: frees @victim
+ * @inflight: stand-in calls in progress (the module must not go)
  */
 static struct nooks_redirect {
 	struct nooks_domain *dom;
@@ -202,6 +203,7 @@ static struct nooks_redirect {
 	unsigned int delay_ms;
 	void *victim;
 	struct delayed_work work;
+	atomic_t inflight;
 } nooks_redir;
 
 static DEFINE_MUTEX(nooks_redirect_lock);
@@ -231,13 +233,16 @@ static unsigned long nooks_free_standin(unsigned long a, unsigned long b,
 					unsigned long e, unsigned long f)
 {
 	nooks_fn6_t fn = READ_ONCE(nooks_redir.fn);
-	unsigned long p = fn(a, b, c, d, e, f);
+	unsigned long p;
 
+	atomic_inc(&nooks_redir.inflight);
+	p = fn(a, b, c, d, e, f);
 	if (p && nooks_redirect_fires()) {
 		WRITE_ONCE(nooks_redir.victim, (void *)p);
 		schedule_delayed_work(&nooks_redir.work,
 				      msecs_to_jiffies(nooks_redir.delay_ms));
 	}
+	atomic_dec(&nooks_redir.inflight);
 	return p;
 }
 
@@ -247,10 +252,14 @@ static unsigned long nooks_overrun_standin(unsigned long dst, unsigned long src,
 					   unsigned long e, unsigned long f)
 {
 	nooks_fn6_t fn = READ_ONCE(nooks_redir.fn);
+	unsigned long ret;
 
+	atomic_inc(&nooks_redir.inflight);
 	if (nooks_redirect_fires())
 		len += len / 2 + 1;
-	return fn(dst, src, len, d, e, f);
+	ret = fn(dst, src, len, d, e, f);
+	atomic_dec(&nooks_redir.inflight);
+	return ret;
 }
 
 /**
@@ -308,12 +317,18 @@ out:
  * nooks_redirect_disarm() - forget the redirected site of @dom
  * @dom: the domain; its call site already calls the kernel again
  *
- * A block not yet freed stays the driver's.
+ * A block not yet freed stays the driver's. Calls still in a stand-in
+ * are waited for (up to a second: one aborted by a fault never returns),
+ * so that the module can go.
  */
 void nooks_redirect_disarm(struct nooks_domain *dom)
 {
+	int i;
+
 	mutex_lock(&nooks_redirect_lock);
 	if (nooks_redir.dom == dom) {
+		for (i = 0; i < 1000 && atomic_read(&nooks_redir.inflight); i++)
+			usleep_range(1000, 2000);
 		cancel_delayed_work_sync(&nooks_redir.work);
 		nooks_redir.victim = NULL;
 		nooks_redir.dom = NULL;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/flip.c - data bit flips of the SWIFI fault model (register, stack
- * and heap), for nooks/mutate.c.
+ * swifi/flip.c - data bit flips of the SWIFI fault model (register, stack
+ * and heap), for mutate.c.
  *
  * A kprobe on the chosen instruction of the driver lets a seeded number of
  * executions (0-63) pass; on the next, before the instruction runs, it

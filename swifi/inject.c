@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/inject.c - fault injection into an isolated driver, for tests.
+ * swifi/inject.c - fault injection into an isolated driver, for tests.
  *
  * /sys/kernel/debug/shadow/<driver>/inject takes "FAULT FUNCTION [AFTER]",
  * for an isolated driver or a native one (fault campaigns compare both):
@@ -36,6 +36,7 @@
 
 #include "domain.h"
 #include "inject.h"
+#include "nooks_swifi.h"
 #include "nooks_trace.h"
 #include "symbols.h"
 
@@ -127,12 +128,6 @@ asm(".pushsection .text\n"
 	".size nooks_inject_do_return, . - nooks_inject_do_return\n"
 	".popsection\n");
 
-bool nooks_inject_in_loop(unsigned long ip)
-{
-	return ip >= (unsigned long)nooks_inject_do_hang &&
-	       ip < (unsigned long)nooks_inject_hang_end;
-}
-
 static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct nooks_inject *inj = container_of(kp, struct nooks_inject, kp);
@@ -154,6 +149,15 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_bug);
 		return 1;
 	case NOOKS_INJ_HANG:
+		/*
+		 * A CPU will run this module's loop until the watchdog
+		 * aborts it, never in a native driver: the module stays
+		 * loaded, for good or until the domain's calls are seen
+		 * to have left (main.c).
+		 */
+		__module_get(THIS_MODULE);
+		if (READ_ONCE(inj->dom->mode) != NOOKS_MODE_OFF)
+			atomic_inc(&nooks_swifi_of(inj->dom)->hang_pins);
 		instruction_pointer_set(regs, (unsigned long)nooks_inject_do_hang);
 		return 1;
 	case NOOKS_INJ_ERROR:
@@ -172,11 +176,12 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 /* Disarm all; caller holds dom->ctl. */
 void nooks_inject_disarm(struct nooks_domain *dom)
 {
+	struct nooks_swifi_dom *sd = nooks_swifi_of(dom);
 	struct nooks_inject *inj;
 
-	while ((inj = dom->inject)) {
+	while ((inj = sd->inject)) {
 		unregister_kprobe(&inj->kp);
-		dom->inject = inj->next;
+		sd->inject = inj->next;
 		kfree(inj);
 	}
 }
@@ -196,7 +201,7 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 	 */
 	if (!dom->mod)
 		return -ENODEV;
-	for (tail = &dom->inject; *tail; tail = &(*tail)->next)
+	for (tail = &nooks_swifi_of(dom)->inject; *tail; tail = &(*tail)->next)
 		n++;
 	if (add && n >= NOOKS_INJECT_MAX)
 		return -EBUSY;
@@ -219,7 +224,7 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 	}
 	if (!add) {
 		nooks_inject_disarm(dom);
-		tail = &dom->inject;
+		tail = &nooks_swifi_of(dom)->inject;
 	}
 	inj->kp.addr = (kprobe_opcode_t *)addr;
 	inj->kp.pre_handler = nooks_inject_pre;
@@ -283,7 +288,7 @@ static ssize_t nooks_inject_read(struct file *file, char __user *ubuf,
 	int len = 0;
 
 	mutex_lock(&dom->ctl);
-	for (inj = dom->inject; inj; inj = inj->next)
+	for (inj = nooks_swifi_of(dom)->inject; inj; inj = inj->next)
 		len += scnprintf(buf + len, sizeof(buf) - len,
 				 "%s %s after %lu hits %ld %s\n",
 				 nooks_inject_names[inj->kind], inj->func,

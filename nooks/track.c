@@ -477,6 +477,25 @@ void nooks_track_forget_all(struct nooks_domain *dom)
 }
 
 /**
+ * nooks_track_handover() - memory the driver allocated is the kernel's now
+ * @dom: the driver's domain
+ * @p: memory from the driver's kmalloc or vmalloc family
+ *
+ * For wrappers of registration functions that take ownership of the
+ * object they are given (the kernel frees it when it is unregistered):
+ * the tracker must not free it after a failure. Any context.
+ *
+ * Return: true if @p was tracked.
+ */
+bool nooks_track_handover(struct nooks_domain *dom, const void *p)
+{
+	return nooks_track_del(dom, &nooks_obj_kmalloc, (unsigned long)p,
+			       NULL) ||
+	       nooks_track_del(dom, &nooks_obj_vmalloc, (unsigned long)p, NULL);
+}
+EXPORT_SYMBOL_GPL(nooks_track_handover);
+
+/**
  * nooks_track_forget_devres() - drop the records of device-managed objects
  * @dom: the domain, whose devices the driver core has just unbound (which
  *	freed those objects)

@@ -125,6 +125,7 @@ void nooks_track_release_all(struct nooks_domain *dom,
 					  const struct nooks_obj *obj));
 void nooks_track_forget_all(struct nooks_domain *dom);
 void nooks_track_forget_devres(struct nooks_domain *dom);
+bool nooks_track_handover(struct nooks_domain *dom, const void *p);
 void nooks_track_take_dma(struct nooks_domain *dom, struct hlist_head *list);
 void nooks_track_release_list(struct nooks_domain *dom,
 			      struct hlist_head *list);

@@ -16,7 +16,7 @@ SYS=/sys/kernel/shadow
 S=$SYS/e1000
 TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
 
-tap_plan 18
+tap_plan 20
 
 mods() { cut -d' ' -f1 /proc/modules | sort; }
 loaded() { grep -q "^$1 " /proc/modules; }
@@ -41,6 +41,8 @@ tap_cmd "shadowctl enable e1000 isolate loads the net class" \
 	sh -c 'shadowctl enable e1000 isolate && grep -q "^nooks_net " /proc/modules'
 tap_ok $([ "$(cat $S/classes)" = net ] && echo 1 || echo 0) \
 	"classes of e1000: net ($(cat $S/classes))"
+tap_ok $(loaded nooks_swifi && echo 0 || echo 1) \
+	"no fault-injection module (nooks_swifi) until a fault is asked for"
 shadowdrv-net dut > /dev/null 2>&1
 tap_cmd "isolated e1000 carries traffic" ping_peer
 objs=$(sed -n 's/^netdev_registration //p' /sys/kernel/debug/shadow/e1000/objects)
@@ -79,6 +81,8 @@ for i in 1 2 3 4 5 6; do
 		{ ok=0; echo "# round $i: shadow mode refused"; }
 done
 tap_ok $ok "six rounds of fault + rmmod shadow: driver back running each time"
+tap_ok $(loaded nooks_swifi && echo 1 || echo 0) \
+	"shadowctl inject loaded nooks_swifi"
 echo "# failures $(cat $S/failures), recoveries $(cat $S/recoveries)"
 tap_ok $([ "$(cat $S/failures)" -ge 1 ] && echo 1 || echo 0) \
 	"faults were contained during the rounds"

@@ -6,18 +6,22 @@
 # Device-managed resources of an isolated driver (issue 11): snd_ens1370
 # requests its interrupt with devm_request_threaded_irq() and enables its
 # device with pcim_enable_device(). Isolated (no sound class yet: isolate
-# mode, written to sysfs directly), those are tracked, the devm interrupt
+# shadow yet: isolate mode with nooks_sound.ko, written to sysfs
+# directly), those are tracked, the devm interrupt
 # handler is a protected call (a fault in it is contained in hardirq
 # context and the driver restarted), and after the restart the tracked
 # objects are back to their baseline: the unbind freed the old ones and
-# nothing of them is left recorded.
+# nothing of them is left recorded. The AK4531 codec the driver
+# allocates and gives its card (snd_device_new) is the card's from then
+# on (nooks_sound.ko lets the tracker know): a restart that freed it
+# before the unbind freed the card would free it twice.
 . /opt/shadowdrv/tests/lib.sh
 SYS=/sys/kernel/shadow
 S=$SYS/snd_ens1370
 O=/sys/kernel/debug/shadow/snd_ens1370/objects
 TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
 
-tap_plan 10
+tap_plan 11
 
 count() { awk -v t="$1" '$1 == t { print $2 }' $O; }
 card() { awk '$2 == "[AudioPCI" { print $1; exit }' /proc/asound/cards; }
@@ -26,7 +30,7 @@ play() {	# play SECONDS: silence through the card's first PCM
 		/dev/zero 2>&1
 }
 
-modprobe nooks
+modprobe nooks_sound
 echo snd_ens1370 > $SYS/add
 tap_cmd "isolate snd_ens1370 (live: devices re-bound)" \
 	sh -c "echo isolate > $S/mode && [ \"\$(cat $S/state)\" = running ]"
@@ -35,6 +39,9 @@ irq=$(count devm_irq) pcim=$(count pcim_enable) total=$(sed -n 's/^total //p' $O
 echo "# tracked: devm_irq $irq, pcim_enable $pcim, total $total"
 tap_ok $([ "$irq" = 1 ] && [ "$pcim" = 1 ] && echo 1 || echo 0) \
 	"the devm interrupt and the managed PCI enable are tracked"
+tap_ok $([ "$(count kmalloc)" = 0 ] && [ "$(cat $S/classes)" = sound ] &&
+	echo 1 || echo 0) \
+	"the codec given to the card is not tracked as the driver's ($(count kmalloc) kmalloc)"
 out=$(play 1)
 tap_ok $([ $? = 0 ] && echo 1 || echo 0) "isolated snd_ens1370 plays ($out)"
 

@@ -18,12 +18,12 @@
 #define pr_fmt(fmt) "nooks: " fmt
 
 #include <linux/device.h>
-#include <linux/pci.h>
 #include <linux/rculist.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 
 #include "debugfs.h"
+#include "bus_pci.h"
 #include "domain.h"
 #include "fault.h"
 #include "nooks_trace.h"
@@ -128,6 +128,29 @@ struct nooks_domain *nooks_domain_of_ip(unsigned long ip)
 	return found;
 }
 EXPORT_SYMBOL_GPL(nooks_domain_of_ip);
+
+/**
+ * nooks_domain_of_pdrv() - the domain whose driver registered a pci_driver
+ * @pdrv: the pci_driver
+ *
+ * Any context.
+ *
+ * Return: the domain or NULL.
+ */
+struct nooks_domain *nooks_domain_of_pdrv(const struct pci_driver *pdrv)
+{
+	struct nooks_domain *dom, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dom, &nooks_domains, node) {
+		if (READ_ONCE(dom->pdrv) == pdrv) {
+			found = dom;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
 
 /**
  * nooks_domain_of_caller() - the domain of the driver that called a wrapper
@@ -260,97 +283,6 @@ static void nooks_domain_on_fault(struct nooks_frame *f)
 	nooks_domain_fail(dom, f->fault);
 }
 
-/* The pci_driver a live module registered, if any. */
-static int nooks_find_pdrv(struct device_driver *drv, void *data)
-{
-	struct nooks_domain *dom = data;
-
-	if (drv->owner != dom->mod)
-		return 0;
-	dom->pdrv = to_pci_driver(drv);
-	return 1;
-}
-
-static int nooks_count_dev(struct device *dev, void *data)
-{
-	(*(unsigned int *)data)++;
-	return 0;
-}
-
-static int nooks_collect_dev(struct device *dev, void *data)
-{
-	struct nooks_devlist *l = data;
-
-	if (l->n < l->max)
-		l->devs[l->n++] = get_device(dev);
-	return 0;
-}
-
-/**
- * nooks_domain_unbind_devices() - unbind the driver from all its devices
- * @dom: the domain
- * @l: receives the devices, with a reference each, for
- *	nooks_domain_bind_devices()
- *
- * Return: 0 or -ENOMEM.
- */
-int nooks_domain_unbind_devices(struct nooks_domain *dom,
-				struct nooks_devlist *l)
-{
-	struct pci_driver *pdrv = dom->pdrv;
-	unsigned int i, n = 0;
-
-	l->n = 0;
-	l->max = 0;
-	l->devs = NULL;
-	if (!pdrv)
-		return 0;
-	if (driver_for_each_device(&pdrv->driver, NULL, &n, nooks_count_dev))
-		return -EINVAL;
-	if (!n)
-		return 0;
-	l->devs = kcalloc(n, sizeof(*l->devs), GFP_KERNEL);
-	if (!l->devs)
-		return -ENOMEM;
-	l->max = n;
-	if (driver_for_each_device(&pdrv->driver, NULL, l, nooks_collect_dev))
-		return -EINVAL;
-	for (i = 0; i < l->n; i++)
-		device_release_driver(l->devs[i]);
-	/* the driver core freed the device-managed objects */
-	nooks_track_forget_devres(dom);
-	return 0;
-}
-
-/* Drop @l's devices without binding them (fail-stop). */
-void nooks_domain_put_devices(struct nooks_devlist *l)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->n; i++)
-		put_device(l->devs[i]);
-	kfree(l->devs);
-	l->devs = NULL;
-}
-
-/*
- * Bind @l's devices again (to whatever driver wants them) and drop them.
- * Return: 0 when every device got a driver, else -ENODEV.
- */
-int nooks_domain_bind_devices(struct nooks_devlist *l)
-{
-	unsigned int i, bound = 0;
-
-	for (i = 0; i < l->n; i++) {
-		if (device_attach(l->devs[i]) > 0)
-			bound++;
-		put_device(l->devs[i]);
-	}
-	kfree(l->devs);
-	l->devs = NULL;
-	return bound == l->n ? 0 : -ENODEV;
-}
-
 static int nooks_domain_attach(struct nooks_domain *dom)
 {
 	struct nooks_binding *b;
@@ -399,9 +331,8 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 	bool failed = false;
 	int ret;
 
-	if (!dom->pdrv)
-		bus_for_each_drv(&pci_bus_type, NULL, dom, nooks_find_pdrv);
-	ret = nooks_domain_unbind_devices(dom, &devs);
+	nooks_pci_find_driver(dom);
+	ret = nooks_pci_unbind_devices(dom, &devs);
 	if (ret)
 		return ret;
 	if (isolate) {
@@ -420,7 +351,7 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 		nooks_domain_detach(dom);
 		pr_info("%s: native\n", dom->name);
 	}
-	nooks_domain_bind_devices(&devs);
+	nooks_pci_bind_devices(&devs);
 	if (failed)
 		nooks_track_release_list(dom, &dma);
 	return ret;

@@ -213,6 +213,7 @@ void nooks_domain_destroy(struct nooks_domain *dom);
 int nooks_domain_set_mode(struct nooks_domain *dom, int mode);
 struct nooks_domain *nooks_domain_of_ip(unsigned long ip);
 struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip);
+struct nooks_domain *nooks_domain_of_pdrv(const struct pci_driver *pdrv);
 void nooks_domain_fail(struct nooks_domain *dom, int kind);
 int nooks_domain_init(void);
 void nooks_domain_exit(void);

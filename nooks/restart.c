@@ -37,6 +37,7 @@
 #include <linux/sched/clock.h>
 #include <linux/workqueue.h>
 
+#include "bus_pci.h"
 #include "domain.h"
 #include "nooks_trace.h"
 #include "restart.h"
@@ -91,24 +92,6 @@ static int nooks_restart_wait(struct nooks_domain *dom)
 	return 0;
 }
 
-static void nooks_restart_reset(struct nooks_devlist *l)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->n; i++) {
-		struct pci_dev *pdev;
-
-		if (!dev_is_pci(l->devs[i]))
-			continue;
-		pdev = to_pci_dev(l->devs[i]);
-		/*
-		 * FLR, PM or bus reset, whichever the device supports; a device
-		 * without any is reset by its driver's probe.
-		 */
-		pci_reset_function(pdev);
-	}
-}
-
 static void nooks_restart_work(struct work_struct *work)
 {
 	struct nooks_domain *dom = container_of(work, struct nooks_domain,
@@ -150,22 +133,22 @@ static void nooks_restart_work(struct work_struct *work)
 	nooks_cb_del_domain(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RELEASE);
 
-	ret = nooks_domain_unbind_devices(dom, &devs);
+	ret = nooks_pci_unbind_devices(dom, &devs);
 	if (!ret)
-		nooks_restart_reset(&devs);
+		nooks_pci_reset_devices(&devs);
 	/* a mutated instruction is restored, as reloading the module would */
 	nooks_swifi_restart(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESET);
 	if (!recover) {
 		/* policy: leave the driver stopped, its devices unbound */
-		nooks_domain_put_devices(&devs);
+		nooks_pci_put_devices(&devs);
 		ret = -ECANCELED;
 	}
 
 	if (!ret) {
 		dom->restarting = true;
 		WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
-		ret = nooks_domain_bind_devices(&devs);
+		ret = nooks_pci_bind_devices(&devs);
 		dom->restarting = false;
 		if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
 			ret = -EIO;

@@ -85,9 +85,5 @@ void *nooks_cb_get(const void *key, struct nooks_domain **dom);
 void nooks_cb_del(const void *key);
 void nooks_cb_del_domain(struct nooks_domain *dom);
 
-/* wrap_pci.c: the pci_driver of a domain */
-void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv);
-void nooks_pci_unwrap_driver(struct nooks_domain *dom);
-void nooks_pci_quiesce(struct nooks_domain *dom);
 
 #endif /* _NOOKS_WRAP_H */

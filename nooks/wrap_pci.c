@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nooks/wrap_pci.c - the PCI side of an isolated driver: its pci_driver
- * callbacks (kernel to driver) and the PCI and I/O resources it takes
- * (driver to kernel).
+ * nooks/wrap_pci.c - the PCI and I/O resources an isolated driver takes
+ * (driver to kernel). Its pci_driver callbacks (kernel to driver) are
+ * bus_pci.c's.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
@@ -10,123 +10,9 @@
 #include <linux/ioport.h>
 #include <linux/pci.h>
 
+#include "bus_pci.h"
 #include "domain.h"
 #include "wrap.h"
-
-/* kernel to driver: pci_driver callbacks */
-
-static struct nooks_domain *nooks_pci_domain(struct pci_dev *pdev)
-{
-	struct pci_driver *pdrv = to_pci_driver(pdev->dev.driver);
-	struct nooks_domain *dom;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(dom, &nooks_domains, node) {
-		if (dom->pdrv == pdrv) {
-			rcu_read_unlock();
-			return dom;
-		}
-	}
-	rcu_read_unlock();
-	return NULL;
-}
-
-static int nooks_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
-{
-	struct nooks_domain *dom = nooks_pci_domain(pdev);
-	int ret;
-
-	if (WARN_ON_ONCE(!dom))
-		return -ENODEV;
-	NOOKS_CALL(dom, "probe", ret, dom->orig_probe(pdev, id), -EIO);
-	return ret;
-}
-
-/*
- * A failed driver is not called: its resources are released by the
- * tracker instead (nooks/restart.c).
- */
-static void nooks_pci_remove(struct pci_dev *pdev)
-{
-	struct nooks_domain *dom = nooks_pci_domain(pdev);
-
-	if (WARN_ON_ONCE(!dom) || !dom->orig_remove)
-		return;
-	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev), (void)0);
-}
-
-static void nooks_pci_shutdown(struct pci_dev *pdev)
-{
-	struct nooks_domain *dom = nooks_pci_domain(pdev);
-
-	if (WARN_ON_ONCE(!dom) || !dom->orig_shutdown)
-		return;
-	NOOKS_CALL_VOID(dom, "shutdown", dom->orig_shutdown(pdev), (void)0);
-}
-
-/**
- * nooks_pci_wrap_driver() - route a pci_driver's callbacks through nooks
- * @dom: the driver's domain
- * @pdrv: its pci_driver (writable module data), not yet bound to devices
- */
-void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv)
-{
-	if (pdrv->probe == nooks_pci_probe)
-		return;		/* wrapped already */
-	dom->orig_probe = pdrv->probe;
-	dom->orig_remove = pdrv->remove;
-	dom->orig_shutdown = pdrv->shutdown;
-	WRITE_ONCE(dom->pdrv, pdrv);
-	if (pdrv->probe)
-		pdrv->probe = nooks_pci_probe;
-	if (pdrv->remove)
-		pdrv->remove = nooks_pci_remove;
-	if (pdrv->shutdown)
-		pdrv->shutdown = nooks_pci_shutdown;
-}
-
-/**
- * nooks_pci_unwrap_driver() - give a pci_driver its own callbacks back
- * @dom: the driver's domain; its devices are unbound
- */
-void nooks_pci_unwrap_driver(struct nooks_domain *dom)
-{
-	struct pci_driver *pdrv = dom->pdrv;
-
-	if (!pdrv || pdrv->probe != nooks_pci_probe)
-		return;
-	pdrv->probe = dom->orig_probe;
-	pdrv->remove = dom->orig_remove;
-	pdrv->shutdown = dom->orig_shutdown;
-	WRITE_ONCE(dom->pdrv, NULL);
-	synchronize_rcu();
-}
-
-static int nooks_pci_quiesce_one(struct device *dev, void *data)
-{
-	struct pci_dev *pdev = to_pci_dev(dev);
-
-	pci_intx(pdev, 0);
-	pci_clear_master(pdev);
-	return 0;
-}
-
-/**
- * nooks_pci_quiesce() - stop a failed driver's devices: no more DMA, no more
- *	interrupts (bus mastering and INTx off)
- * @dom: the failed domain
- *
- * Any context: only configuration-space writes.
- */
-void nooks_pci_quiesce(struct nooks_domain *dom)
-{
-	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
-
-	/* nooks_pci_quiesce_one() never fails, so neither does the walk */
-	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL,
-					   nooks_pci_quiesce_one))
-		pr_warn_ratelimited("%s: cannot quiesce devices\n", dom->name);
-}
 
 /* driver to kernel */
 

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/bus_pci.c - the PCI bus side of a domain: the driver's pci_driver
+ * callbacks as protected calls (kernel to driver), stopping a failed
+ * driver's devices, and the unbind, reset and re-bind of its devices that
+ * a live attach or a restart does. (The PCI resources the driver takes
+ * are tracked by wrap_pci.c.)
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "bus_pci.h"
+#include "domain.h"
+#include "swifi.h"
+#include "track.h"
+
+static struct nooks_domain *nooks_pci_domain(struct pci_dev *pdev)
+{
+	return nooks_domain_of_pdrv(to_pci_driver(pdev->dev.driver));
+}
+
+static int nooks_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct nooks_domain *dom = nooks_pci_domain(pdev);
+	int ret;
+
+	if (WARN_ON_ONCE(!dom))
+		return -ENODEV;
+	NOOKS_CALL(dom, "probe", ret, dom->orig_probe(pdev, id), -EIO);
+	return ret;
+}
+
+/*
+ * A failed driver is not called: its resources are released by the
+ * tracker instead (nooks/restart.c).
+ */
+static void nooks_pci_remove(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_pci_domain(pdev);
+
+	if (WARN_ON_ONCE(!dom) || !dom->orig_remove)
+		return;
+	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev), (void)0);
+}
+
+static void nooks_pci_shutdown(struct pci_dev *pdev)
+{
+	struct nooks_domain *dom = nooks_pci_domain(pdev);
+
+	if (WARN_ON_ONCE(!dom) || !dom->orig_shutdown)
+		return;
+	NOOKS_CALL_VOID(dom, "shutdown", dom->orig_shutdown(pdev), (void)0);
+}
+
+/**
+ * nooks_pci_wrap_driver() - route a pci_driver's callbacks through nooks
+ * @dom: the driver's domain
+ * @pdrv: its pci_driver (writable module data), not yet bound to devices
+ */
+void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv)
+{
+	if (pdrv->probe == nooks_pci_probe)
+		return;		/* wrapped already */
+	dom->orig_probe = pdrv->probe;
+	dom->orig_remove = pdrv->remove;
+	dom->orig_shutdown = pdrv->shutdown;
+	WRITE_ONCE(dom->pdrv, pdrv);
+	if (pdrv->probe)
+		pdrv->probe = nooks_pci_probe;
+	if (pdrv->remove)
+		pdrv->remove = nooks_pci_remove;
+	if (pdrv->shutdown)
+		pdrv->shutdown = nooks_pci_shutdown;
+}
+
+/**
+ * nooks_pci_unwrap_driver() - give a pci_driver its own callbacks back
+ * @dom: the driver's domain; its devices are unbound
+ */
+void nooks_pci_unwrap_driver(struct nooks_domain *dom)
+{
+	struct pci_driver *pdrv = dom->pdrv;
+
+	if (!pdrv || pdrv->probe != nooks_pci_probe)
+		return;
+	pdrv->probe = dom->orig_probe;
+	pdrv->remove = dom->orig_remove;
+	pdrv->shutdown = dom->orig_shutdown;
+	WRITE_ONCE(dom->pdrv, NULL);
+	synchronize_rcu();
+}
+
+static int nooks_pci_quiesce_one(struct device *dev, void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	pci_intx(pdev, 0);
+	pci_clear_master(pdev);
+	return 0;
+}
+
+/**
+ * nooks_pci_quiesce() - stop a failed driver's devices: no more DMA, no more
+ *	interrupts (bus mastering and INTx off)
+ * @dom: the failed domain
+ *
+ * Any context: only configuration-space writes.
+ */
+void nooks_pci_quiesce(struct nooks_domain *dom)
+{
+	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
+
+	/* nooks_pci_quiesce_one() never fails, so neither does the walk */
+	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL,
+					   nooks_pci_quiesce_one))
+		pr_warn_ratelimited("%s: cannot quiesce devices\n", dom->name);
+}
+
+/* The pci_driver a live module registered, if any. */
+static int nooks_pci_match_owner(struct device_driver *drv, void *data)
+{
+	struct nooks_domain *dom = data;
+
+	if (drv->owner != dom->mod)
+		return 0;
+	dom->pdrv = to_pci_driver(drv);
+	return 1;
+}
+
+static int nooks_count_dev(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+static int nooks_collect_dev(struct device *dev, void *data)
+{
+	struct nooks_devlist *l = data;
+
+	if (l->n < l->max)
+		l->devs[l->n++] = get_device(dev);
+	return 0;
+}
+
+/**
+ * nooks_pci_unbind_devices() - unbind the driver from all its devices
+ * @dom: the domain
+ * @l: receives the devices, with a reference each, for
+ *	nooks_pci_bind_devices()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nooks_pci_unbind_devices(struct nooks_domain *dom,
+				struct nooks_devlist *l)
+{
+	struct pci_driver *pdrv = dom->pdrv;
+	unsigned int i, n = 0;
+
+	l->n = 0;
+	l->max = 0;
+	l->devs = NULL;
+	if (!pdrv)
+		return 0;
+	if (driver_for_each_device(&pdrv->driver, NULL, &n, nooks_count_dev))
+		return -EINVAL;
+	if (!n)
+		return 0;
+	l->devs = kcalloc(n, sizeof(*l->devs), GFP_KERNEL);
+	if (!l->devs)
+		return -ENOMEM;
+	l->max = n;
+	if (driver_for_each_device(&pdrv->driver, NULL, l, nooks_collect_dev))
+		return -EINVAL;
+	for (i = 0; i < l->n; i++)
+		device_release_driver(l->devs[i]);
+	/* the driver core freed the device-managed objects */
+	nooks_track_forget_devres(dom);
+	return 0;
+}
+
+/* Drop @l's devices without binding them (fail-stop). */
+void nooks_pci_put_devices(struct nooks_devlist *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		put_device(l->devs[i]);
+	kfree(l->devs);
+	l->devs = NULL;
+}
+
+/*
+ * Bind @l's devices again (to whatever driver wants them) and drop them.
+ * Return: 0 when every device got a driver, else -ENODEV.
+ */
+int nooks_pci_bind_devices(struct nooks_devlist *l)
+{
+	unsigned int i, bound = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (device_attach(l->devs[i]) > 0)
+			bound++;
+		put_device(l->devs[i]);
+	}
+	kfree(l->devs);
+	l->devs = NULL;
+	return bound == l->n ? 0 : -ENODEV;
+}
+
+/**
+ * nooks_pci_find_driver() - find the pci_driver a loaded module registered
+ * @dom: the domain; sets @dom->pdrv when the module registered one
+ */
+void nooks_pci_find_driver(struct nooks_domain *dom)
+{
+	if (!dom->pdrv)
+		bus_for_each_drv(&pci_bus_type, NULL, dom,
+				 nooks_pci_match_owner);
+}
+
+/**
+ * nooks_pci_reset_devices() - reset unbound devices before the re-probe
+ * @l: the devices, from nooks_pci_unbind_devices()
+ */
+void nooks_pci_reset_devices(struct nooks_devlist *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++) {
+		struct pci_dev *pdev;
+
+		if (!dev_is_pci(l->devs[i]))
+			continue;
+		pdev = to_pci_dev(l->devs[i]);
+		/*
+		 * FLR, PM or bus reset, whichever the device supports; a device
+		 * without any is reset by its driver's probe.
+		 */
+		pci_reset_function(pdev);
+	}
+}
+

@@ -16,6 +16,7 @@
 #include "domain.h"
 #include "swifi.h"
 #include "track.h"
+#include "wrap.h"
 
 static struct nooks_domain *nooks_pci_domain(struct pci_dev *pdev)
 {
@@ -178,6 +179,7 @@ int nooks_pci_unbind_devices(struct nooks_domain *dom,
 		device_release_driver(l->devs[i]);
 	/* the driver core freed the device-managed objects */
 	nooks_track_forget_devres(dom);
+	nooks_irq_purge(dom);
 	return 0;
 }
 

@@ -287,6 +287,7 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 {
 	struct nooks_binding *b;
 
+	lockdep_assert_held(&dom->ctl);
 	b = nooks_iface_bind(dom);
 	if (IS_ERR(b)) {
 		pr_err("%s: cannot interpose on the driver: %pe\n", dom->name,
@@ -305,6 +306,7 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 
 static void nooks_domain_detach(struct nooks_domain *dom)
 {
+	lockdep_assert_held(&dom->ctl);
 	/* injected faults go before the text is rebound */
 	nooks_swifi_detach(dom);
 	if (dom->binding) {
@@ -315,6 +317,7 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 	nooks_cb_del_domain(dom);
 	nooks_track_forget_all(dom);
 	nooks_locks_forget(dom);
+	nooks_irq_purge(dom);
 	WRITE_ONCE(dom->ifaces, 0);
 	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :
 					  NOOKS_STATE_UNLOADED);
@@ -331,6 +334,7 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 	bool failed = false;
 	int ret;
 
+	lockdep_assert_held(&dom->ctl);
 	nooks_pci_find_driver(dom);
 	ret = nooks_pci_unbind_devices(dom, &devs);
 	if (ret)

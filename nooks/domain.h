@@ -132,14 +132,23 @@ struct nooks_domain_ops {
 
 /**
  * struct nooks_domain - isolation domain of one driver module
+ *
+ * Locking: nooks_domains_lock (the list of domains, and the domains'
+ * per-interface data) is taken before a domain's @ctl, which is taken
+ * before nooks_iface_lock and any class lock (e.g. a net domain's lock,
+ * then rtnl). Fields read from any context (@state, @mode, the text
+ * bounds, @ifaces) are written with WRITE_ONCE() under @ctl; the list of
+ * domains is read under RCU from any context.
+ *
  * @name: module name
- * @node: entry in the list of all domains
+ * @node: entry in the list of all domains (nooks_domains_lock; RCU)
  * @kobj: /sys/kernel/shadow/<name>
  * @ctl: serialises mode changes, attach/detach and recovery, and the
  *	recovery layer's hooks (@ops) but @failed
- * @mode: enum nooks_mode
- * @state: enum nooks_state
- * @mod: the driver module while loaded
+ * @mode: enum nooks_mode (written under @ctl)
+ * @state: enum nooks_state (written under @ctl, or by cmpxchg from any
+ *	context on a failure)
+ * @mod: the driver module while loaded (under @ctl)
  * @text_start: start of the module's core text (for caller lookup)
  * @text_end: end of the module's core text
  * @init_start: start of the module's init text while it exists

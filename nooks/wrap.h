@@ -79,6 +79,9 @@ extern struct nooks_obj_type nooks_obj_irq, nooks_obj_irq_vectors,
 	nooks_obj_pages, nooks_obj_kmalloc, nooks_obj_devm_irq,
 	nooks_obj_devm_kmalloc, nooks_obj_pcim_enable, nooks_obj_pcim_iomap;
 
+/* wrap_irq.c: interrupts the tracker freed, once the devices are unbound */
+void nooks_irq_purge(struct nooks_domain *dom);
+
 /* Callback registry: kernel object -> (domain, driver function). */
 int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn);
 void *nooks_cb_get(const void *key, struct nooks_domain **dom);

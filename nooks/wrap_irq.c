@@ -36,6 +36,10 @@ MODULE_PARM_DESC(storm_limit,
  * @dev_id: the driver's cookie
  * @window: start of the storm-detection window (jiffies)
  * @count: interrupts in the window
+ * @released: the tracker freed the interrupt of the failed driver; the
+ *	record stays until the devices are unbound, so that the driver's
+ *	own teardown the unbind runs (the free routine of a device-managed
+ *	sound card) does not free it a second time
  */
 struct nooks_irq {
 	struct list_head node;
@@ -46,6 +50,7 @@ struct nooks_irq {
 	void *dev_id;
 	unsigned long window;
 	unsigned int count;
+	bool released;
 };
 
 static LIST_HEAD(nooks_irqs);
@@ -218,7 +223,8 @@ static const void *nooks_free_irq(unsigned int irq, void *dev_id)
 	if (!ni)
 		return free_irq(irq, dev_id);
 	nooks_track_del(ni->dom, &nooks_obj_irq, (unsigned long)ni, NULL);
-	name = free_irq(irq, ni);
+	/* released by the tracker already: nothing left to free */
+	name = READ_ONCE(ni->released) ? NULL : free_irq(irq, ni);
 	nooks_irq_forget(ni);
 	return name;
 }
@@ -227,11 +233,26 @@ NOOKS_RELEASE(irq)
 {
 	struct nooks_irq *ni = (struct nooks_irq *)obj->key;
 
-	spin_lock_irq(&nooks_irqs_lock);
-	list_del(&ni->node);
-	spin_unlock_irq(&nooks_irqs_lock);
 	free_irq(ni->irq, ni);
-	kfree(ni);
+	WRITE_ONCE(ni->released, true);
+}
+
+/**
+ * nooks_irq_purge() - forget the interrupts the tracker released
+ * @dom: the domain, whose devices were just unbound (or that is detached)
+ */
+void nooks_irq_purge(struct nooks_domain *dom)
+{
+	struct nooks_irq *ni, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_for_each_entry_safe(ni, tmp, &nooks_irqs, node)
+		if (ni->dom == dom && ni->released)
+			list_move(&ni->node, &gone);
+	spin_unlock_irq(&nooks_irqs_lock);
+	list_for_each_entry_safe(ni, tmp, &gone, node)
+		kfree(ni);
 }
 
 static void nooks_devm_free_irq(struct device *dev, unsigned int irq,

@@ -13,14 +13,19 @@
 #                                ('-' becomes '_')
 #   driver_field DRIVER COLUMN   DRIVER's field in COLUMN (a column name of
 #                                the table, any case: class, status, vm,
-#                                open, info, rxmode, poll, irq, hot); '-'
+#                                entries, hot); '-'
 #                                prints as nothing, a comma list as a
 #                                blank-separated one. Status 1: DRIVER is
 #                                not in the table; 2: no such COLUMN
 #   driver_class DRIVER          its class (net, sound, ide)
+#   driver_entry DRIVER CONTEXT  its entry function in CONTEXT (ENTRIES);
+#                                status 1 when it has none there
+#   driver_contexts DRIVER       the contexts of its ENTRIES
 #   driver_vm DRIVER             the tools/vm options giving its device
 #                                ("--net e1000", one line)
-#   driver_check DRIVER [PROG]   status 0 if DRIVER's row is supported;
+#   driver_check DRIVER [PROG [MODE]]
+#                                status 0 if DRIVER's row is supported (or
+#                                is "isolate" and MODE is isolate);
 #                                otherwise says why on stderr ("PROG: " in
 #                                front) and returns 1
 #   drivers_list [STATUS]        the drivers (with that status)
@@ -75,6 +80,26 @@ driver_field() {
 
 driver_class() { driver_field "$1" class; }
 
+# driver_entry DRIVER CONTEXT: the driver's entry function in CONTEXT
+# (ENTRIES column); nothing, and status 1, when it has none there
+driver_entry() {
+	_drv_e=$(driver_field "$1" entries) || return
+	for _drv_p in $_drv_e; do
+		case $_drv_p in
+		"$2":*) printf '%s\n' "${_drv_p#*:}"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# driver_contexts DRIVER: the contexts of its ENTRIES, in table order
+driver_contexts() {
+	_drv_e=$(driver_field "$1" entries) || return
+	for _drv_p in $_drv_e; do
+		printf '%s\n' "${_drv_p%%:*}"
+	done
+}
+
 driver_vm() {
 	_drv_vm=$(driver_field "$1" vm) || return
 	case $_drv_vm in
@@ -94,6 +119,11 @@ driver_check() {
 	*) return 1 ;;
 	esac
 	[ "$_drv_status" = supported ] && return 0
+	if [ "$_drv_status" = isolate ]; then
+		[ "${3:-}" = isolate ] && return 0
+		echo "$_drv_pfx$_drv_name: its class, $(driver_class "$_drv_name"), isolates it but has no shadow yet: isolate mode only" >&2
+		return 1
+	fi
 	echo "$_drv_pfx$_drv_name: its class, $(driver_class "$_drv_name"), is ${_drv_status:-of no status} in tools/drivers, not supported yet" >&2
 	return 1
 }

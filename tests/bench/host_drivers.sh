@@ -39,7 +39,7 @@ check "tools/drivers: rows well formed, supported net rows complete" test -z "$b
 # shellcheck disable=SC2016 # expanded by the shells under test
 probe='. "$1"
 for d in $(drivers_list); do
-	echo "$d|$(driver_class $d)|$(driver_field $d status)|$(driver_vm $d)|$(driver_field $d POLL)|$(driver_field $d hot)"
+	echo "$d|$(driver_class $d)|$(driver_field $d status)|$(driver_vm $d)|$(driver_entry $d poll)|$(driver_field $d hot)"
 done
 echo "net: $(drivers_of_class net supported | tr "\n" " ")"
 echo "classes: $(drivers_classes | tr "\n" " ")"

@@ -13,7 +13,7 @@
 # comes from the driver table (tools/drivers) unless the caller sets it.
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/$DRIVER
-POLL=${POLL:-$(driver_field "$DRIVER" poll)}
+POLL=${POLL:-$(driver_entry "$DRIVER" poll)}
 [ -n "$POLL" ] || { echo "# $DRIVER: no NAPI poll function in tools/drivers"; exit 1; }
 T=30
 CRASH_AT=8

@@ -35,7 +35,7 @@ lttng start > /dev/null
 modprobe shadow_net
 shadowctl enable e1000 shadow
 shadowdrv-net dut > /dev/null
-shadowctl inject e1000 null --function "$(driver_field e1000 poll)" --after 5
+shadowctl inject e1000 null --function "$(driver_entry e1000 poll)" --after 5
 ping -c 20 -i 0.05 -W 1 192.0.2.2 > /dev/null 2>&1 || true
 for i in $(seq 200); do
 	[ "$(cat $S/recoveries)" = 1 ] && [ "$(cat $S/shadow_state)" = passive ] && break

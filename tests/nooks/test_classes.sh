@@ -11,7 +11,7 @@
 # can be removed while faults are being contained (the dom->ops race),
 # with the kernel quiet throughout.
 . /opt/shadowdrv/tests/lib.sh
-POLL=$(driver_field e1000 POLL)
+POLL=$(driver_entry e1000 poll)
 SYS=/sys/kernel/shadow
 S=$SYS/e1000
 TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)

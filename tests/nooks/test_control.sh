@@ -13,7 +13,7 @@
 . /opt/shadowdrv/tests/lib.sh
 SYS=/sys/kernel/shadow
 S=$SYS/e1000
-POLL=$(driver_field e1000 poll)		# e1000_clean
+POLL=$(driver_entry e1000 poll)		# e1000_clean
 DBG=/sys/kernel/debug/shadow
 BB=/usr/local/bb/busybox
 TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
@@ -52,6 +52,16 @@ quiet() {
 	bad=$(dmesg | grep -E "$TROUBLE")
 	tap_ok $([ -z "$bad" ] && echo 1 || echo 0) "$1: kernel log quiet"
 	[ -z "$bad" ] || printf '%s\n' "$bad" | head -n 5 | sed 's/^/# | /'
+}
+
+# rmmod_stack: remove fault injection, the net class and nooks, in that
+# order, each if loaded (rmmod, not busybox modprobe -r, which also tries
+# to remove a module's dependencies and fails while others use them)
+rmmod_stack() {
+	for m in nooks_swifi nooks_net nooks; do
+		grep -q "^$m " /proc/modules || continue
+		rmmod "$m" || return 1
+	done
 }
 
 wait_state() {	# wait_state STATE: up to 10 s
@@ -153,7 +163,7 @@ quiet "(a)"
 tap_cmd "(b) load e1000 isolated" shadowdrv-net dut
 is $S/state running "(b) state running"
 tap_cmd "(b) rmmod nooks_swifi, nooks_net and nooks while e1000 is isolated" \
-	modprobe -r nooks_swifi nooks_net nooks
+	rmmod_stack
 tap_ok $([ ! -e $SYS ] && [ ! -d /sys/module/nooks_net ] &&
 	[ ! -d /sys/module/nooks ] && [ -d /sys/module/e1000 ] && echo 1 || echo 0) \
 	"(b) nooks_net and nooks gone, e1000 still loaded"
@@ -178,7 +188,7 @@ is $S/objects 0 "(c) nothing tracked after the fail-stop"
 tap_cmd "(c) rmmod e1000 after fail-stop" modprobe -r e1000
 is $S/state unloaded "(c) state unloaded"
 tap_cmd "(c) rmmod nooks_swifi, nooks_net and nooks" \
-	modprobe -r nooks_swifi nooks_net nooks
+	rmmod_stack
 quiet "(c)"
 
 # ------------------------------------------ (d) unload in the middle of recovery
@@ -224,7 +234,7 @@ for delay in 0 0.2 0.5; do
 	quiet "(d) delay $delay"
 done
 tap_cmd "(d) rmmod nooks_swifi, nooks_net and nooks" \
-	modprobe -r nooks_swifi nooks_net nooks
+	rmmod_stack
 tap_ok $([ ! -e $SYS ] && [ ! -e $DBG ] && [ ! -d /sys/module/nooks_net ] &&
 	echo 1 || echo 0) "everything unloaded"
 tap_cmd "native e1000 loads and carries traffic" \

@@ -14,7 +14,7 @@
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/e1000
 O=/sys/kernel/debug/shadow/e1000/objects
-POLL=$(driver_field e1000 poll)		# e1000_clean
+POLL=$(driver_entry e1000 poll)		# e1000_clean
 CYCLES=20
 DMA_SLACK=8
 # Slab growth bound. Each measurement first drops caches, lets RCU frees

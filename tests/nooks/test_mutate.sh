@@ -10,7 +10,7 @@
 DRV=8139cp
 S=/sys/kernel/shadow/$DRV
 M=/sys/kernel/debug/shadow/$DRV/mutate
-POLL=$(driver_field $DRV poll)		# cp_rx_poll
+POLL=$(driver_entry $DRV poll)		# cp_rx_poll
 TYPES="text nop src dst branch loop ptr interface init while1 panic alloc free leak overrun sync reg stack heap"
 tap_plan 30
 modprobe shadow_net

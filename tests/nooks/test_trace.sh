@@ -8,7 +8,7 @@
 . /opt/shadowdrv/tests/lib.sh
 TR=/sys/kernel/tracing
 S=/sys/kernel/shadow/e1000
-POLL=$(driver_field e1000 poll)		# e1000_clean
+POLL=$(driver_entry e1000 poll)		# e1000_clean
 tap_plan 8
 modprobe shadow_net
 shadowctl enable e1000 shadow

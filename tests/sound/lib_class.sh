@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# The sound class in the isolation fault matrix (tests/lib_faults.sh):
+# the guest's one sound card, played with aplay (silence, 44.1 kHz
+# stereo). Isolate mode only: a restart makes a new card, and a stream
+# open across it ends with an error.
+
+# the number of the first sound card, if any
+card() { sed -n 's/^ *\([0-9][0-9]*\) \[.*/\1/p' /proc/asound/cards | head -n 1; }
+has_card() { [ -n "$(card)" ]; }
+
+play() {	# play SECONDS
+	aplay -q -D "hw:$(card),0" -t raw -f S16_LE -r 44100 -c 2 -d "$1" \
+		/dev/zero
+}
+
+class_start() {
+	modprobe "$DRIVER" && wait_for 10 has_card && play 1
+}
+
+# interrupts come at each period of a running stream
+class_trigger() { play 2 > /dev/null 2>&1; }
+
+class_after() { echo 3; }
+
+# corrupt spoils the first argument, a pointer: an interrupt handler's is
+# the interrupt number
+class_skip() { [ "$1:$2" = corrupt:irq ]; }
+
+# the restarted driver registers a new card: it plays
+class_works() { wait_for 10 has_card && play 1; }
+
+class_final() { play 3; }

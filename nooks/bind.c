@@ -12,7 +12,7 @@
  * original bytes.  Nothing outside the bound module changes.
  *
  * text_poke_bp(), text_mutex and insn_decode() are not exported in 6.1 and
- * are resolved by name once, when nooks.ko loads.  That is acceptable here
+ * are resolved by name once, when nooks.ko loads (text.c).  That is acceptable here
  * because nooks.ko is a GPL module built for exactly this kernel, these are
  * the primitives the kernel itself uses to patch module text (jump labels,
  * static calls, ftrace, kprobes), and a missing symbol makes nooks.ko fail
@@ -63,6 +63,7 @@
 
 #include "bind.h"
 #include "symbols.h"
+#include "text.h"
 
 #define CALL_REL32_OPCODE	0xe8
 #define JMP_REL32_OPCODE	0xe9
@@ -153,14 +154,8 @@ struct nooks_range {
 	bool init;
 };
 
-typedef int (*nooks_insn_decode_fn)(struct insn *insn, const void *kaddr,
-				    int buf_len, enum insn_mode m);
-typedef void (*nooks_text_poke_bp_fn)(void *addr, const void *opcode,
-				      size_t len, const void *emulate);
-
-static nooks_insn_decode_fn nooks_insn_decode;
-static nooks_text_poke_bp_fn nooks_text_poke_bp;
-static struct mutex *nooks_text_mutex;
+/* bind.c works only once nooks_bind_init() succeeded */
+static bool nooks_bind_ready;
 
 /* Protects nooks_bindings and every binding's sites; nests text_mutex. */
 static DEFINE_MUTEX(nooks_bind_lock);
@@ -412,8 +407,8 @@ static unsigned long nooks_scan_range(struct nooks_binding *b,
 		struct insn insn;
 		int avail = min_t(unsigned long, MAX_INSN_SIZE, end - p);
 
-		if (nooks_insn_decode(&insn, (void *)p, avail,
-				      INSN_MODE_KERN) < 0 || !insn.length) {
+		if (nooks_text_decode(&insn, (void *)p, avail) < 0 ||
+		    !insn.length) {
 			pr_debug("%s: cannot decode at %pS, skipping rest\n",
 				 b->name, (void *)p);
 			break;
@@ -478,7 +473,7 @@ static void nooks_poke(const struct nooks_site *s, s32 disp)
 
 	memcpy(buf, (const void *)s->addr, oplen);
 	put_unaligned(disp, (s32 *)(buf + oplen));
-	nooks_text_poke_bp((void *)s->addr, buf, s->len, NULL);
+	nooks_text_poke_live((void *)s->addr, buf, s->len);
 }
 
 static s32 nooks_wrapper_disp(const struct nooks_binding *b,
@@ -502,7 +497,7 @@ static void nooks_restore_all(struct nooks_binding *b)
 	unsigned int i;
 
 	lockdep_assert_held(&nooks_bind_lock);
-	mutex_lock(nooks_text_mutex);
+	nooks_text_lock();
 	for (i = b->nsites; i-- > 0; ) {
 		const struct nooks_site *s = &b->sites[i];
 		struct nooks_bound_import *bi = &b->imp[s->imp];
@@ -513,7 +508,7 @@ static void nooks_restore_all(struct nooks_binding *b)
 			continue;
 		nooks_poke(s, s->old_disp);
 	}
-	mutex_unlock(nooks_text_mutex);
+	nooks_text_unlock();
 	for (i = 0; i < b->nimp; i++) {
 		memset(b->imp[i].sites, 0, sizeof(b->imp[i].sites));
 		b->imp[i].init_sites = 0;
@@ -612,7 +607,7 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 
 	if (!mod || !tbl || !n || n > U16_MAX)
 		return ERR_PTR(-EINVAL);
-	if (!nooks_text_poke_bp)
+	if (!nooks_bind_ready)
 		return ERR_PTR(-ENODEV);
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
@@ -652,11 +647,11 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 		goto err_unlock;
 
 	/* text_mutex keeps jump labels etc. from changing text under us. */
-	mutex_lock(nooks_text_mutex);
+	nooks_text_lock();
 	err = nooks_scan(b, mod, ranges, nr);
 	if (!err)
 		nooks_patch_all(b);
-	mutex_unlock(nooks_text_mutex);
+	nooks_text_unlock();
 	kvfree(ranges);
 	if (err)
 		goto err_unlock;
@@ -821,28 +816,19 @@ static struct notifier_block nooks_bind_nb = {
 };
 
 /**
- * nooks_bind_init() - resolve the kernel's text patching and decoder
+ * nooks_bind_init() - follow module state for the bindings
  *
- * Must run from nooks.ko's init before any nooks_bind_module().
+ * Must run from nooks.ko's init, after nooks_text_init(), before any
+ * nooks_bind_module().
  *
- * Return: 0, -ENOENT if a needed kernel symbol is missing, or an error
- * from register_module_notifier().
+ * Return: 0 or an error from register_module_notifier().
  */
 int nooks_bind_init(void)
 {
-	nooks_insn_decode = (nooks_insn_decode_fn)nooks_lookup_name("insn_decode");
-	nooks_text_mutex = (struct mutex *)nooks_lookup_name("text_mutex");
-	if (!nooks_insn_decode || !nooks_text_mutex)
-		goto missing;
-	nooks_text_poke_bp = (nooks_text_poke_bp_fn)nooks_lookup_name("text_poke_bp");
-	if (!nooks_text_poke_bp)
-		goto missing;
-	return register_module_notifier(&nooks_bind_nb);
+	int ret = register_module_notifier(&nooks_bind_nb);
 
-missing:
-	pr_err("insn_decode, text_mutex or text_poke_bp not found\n");
-	nooks_text_poke_bp = NULL;
-	return -ENOENT;
+	nooks_bind_ready = !ret;
+	return ret;
 }
 
 /**
@@ -856,7 +842,7 @@ void nooks_bind_exit(void)
 {
 	struct nooks_binding *b, *tmp;
 
-	if (!nooks_text_poke_bp)
+	if (!nooks_bind_ready)
 		return;
 	unregister_module_notifier(&nooks_bind_nb);
 

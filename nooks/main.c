@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "restart.h"
 #include "symbols.h"
+#include "text.h"
 #include "sysfs.h"
 #include "wrap.h"
 
@@ -23,6 +24,9 @@ static int __init nooks_init(void)
 	int ret;
 
 	ret = nooks_symbols_init();
+	if (ret)
+		return ret;
+	ret = nooks_text_init();
 	if (ret)
 		return ret;
 	nooks_locks_init();

@@ -56,6 +56,7 @@
 #include "nooks_swifi.h"
 #include "nooks_trace.h"
 #include "symbols.h"
+#include "text.h"
 
 enum nooks_mutation_type {
 	/* one instruction changed */
@@ -134,47 +135,11 @@ struct nooks_mutation {
 	bool redirect;
 };
 
-typedef int (*nooks_insn_decode_t)(struct insn *insn, const void *kaddr,
-				   int buf_len, enum insn_mode m);
-typedef void *(*nooks_text_poke_t)(void *addr, const void *opcode,
-				   size_t len);
-typedef void (*nooks_text_poke_sync_t)(void);
-typedef int (*nooks_size_offset_t)(unsigned long addr, unsigned long *size,
-				   unsigned long *offset);
-
-static struct {
-	nooks_insn_decode_t decode;
-	nooks_text_poke_t poke;
-	nooks_text_poke_sync_t sync;
-	nooks_size_offset_t size_offset;
-	struct mutex *text_mutex;
-} nooks_mut;
-
-/* The kernel functions needed are not exported: look them up once. */
-static int nooks_mutate_resolve(void)
-{
-	if (nooks_mut.sync)
-		return 0;
-	nooks_mut.decode = (void *)nooks_lookup_name("insn_decode");
-	nooks_mut.poke = (void *)nooks_lookup_name("text_poke");
-	nooks_mut.size_offset =
-		(void *)nooks_lookup_name("kallsyms_lookup_size_offset");
-	nooks_mut.text_mutex = (void *)nooks_lookup_name("text_mutex");
-	nooks_mut.sync = (void *)nooks_lookup_name("text_poke_sync");
-	if (!nooks_mut.decode || !nooks_mut.poke || !nooks_mut.size_offset ||
-	    !nooks_mut.text_mutex || !nooks_mut.sync) {
-		nooks_mut.sync = NULL;
-		return -ENOENT;
-	}
-	return 0;
-}
-
 static void nooks_mutate_write(unsigned long addr, const u8 *bytes, int len)
 {
-	mutex_lock(nooks_mut.text_mutex);
-	nooks_mut.poke((void *)addr, bytes, len);
-	nooks_mut.sync();
-	mutex_unlock(nooks_mut.text_mutex);
+	nooks_text_lock();
+	nooks_text_poke((void *)addr, bytes, len);
+	nooks_text_unlock();
 }
 
 static bool nooks_insn_is_jcc(const struct insn *insn)
@@ -282,8 +247,7 @@ static bool nooks_call_follows(unsigned long addr, unsigned long end)
 	int i;
 
 	for (i = 0; i < 3 && addr < end; i++) {
-		if (nooks_mut.decode(&insn, (void *)addr, end - addr,
-				     INSN_MODE_KERN))
+		if (nooks_text_decode(&insn, (void *)addr, end - addr))
 			return false;
 		if (nooks_insn_is_call(&insn))
 			return true;
@@ -409,13 +373,11 @@ static int nooks_mutate_pick(struct nooks_domain *dom,
 		n = 0;
 		for (addr = r->start; addr < r->end; addr = fn_end) {
 			/* one function at a time: never decode across them */
-			if (!nooks_mut.size_offset(addr, &size, &off) || !size)
+			if (!nooks_text_symbol(addr, &size, &off) || !size)
 				return -ENOENT;
 			fn_end = min(addr - off + size, r->end);
 			while (addr < fn_end) {
-				if (nooks_mut.decode(&insn, (void *)addr,
-						     fn_end - addr,
-						     INSN_MODE_KERN) ||
+				if (nooks_text_decode(&insn, (void *)addr, fn_end - addr) ||
 				    insn.length > NOOKS_MUT_MAX_INSN)
 					break;
 				if (off && nooks_insn_fits(dom, &insn, addr,
@@ -540,7 +502,7 @@ static int nooks_mutate_range(struct nooks_domain *dom, const char *func,
 	r->start = nooks_lookup_name(func);
 	if (!r->start || r->start < dom->text_start ||
 	    r->start >= dom->text_end ||
-	    !nooks_mut.size_offset(r->start, &size, &offset) || offset)
+	    !nooks_text_symbol(r->start, &size, &offset) || offset)
 		return -EINVAL;		/* not a function of this driver */
 	r->end = r->start + size;
 	return 0;
@@ -558,9 +520,6 @@ static int nooks_mutate_apply(struct nooks_domain *dom, int type,
 
 	if (!dom->mod)
 		return -ENODEV;
-	ret = nooks_mutate_resolve();
-	if (ret)
-		return ret;
 	ret = nooks_mutate_range(dom, func, &r);
 	if (ret)
 		return ret;
@@ -575,7 +534,7 @@ static int nooks_mutate_apply(struct nooks_domain *dom, int type,
 	m->addr = (unsigned long)insn.kaddr;
 	m->len = insn.length;
 	m->type = type;
-	if (nooks_mut.size_offset(m->addr, &size, &offset))
+	if (nooks_text_symbol(m->addr, &size, &offset))
 		m->offset = offset;
 	sprint_symbol_no_offset(m->func, m->addr);
 	strreplace(m->func, ' ', '\0');		/* drop " [module]" */

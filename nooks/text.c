@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nooks/text.c - the kernel's instruction decoder and text patching.
+ *
+ * insn_decode(), text_mutex, text_poke(), text_poke_sync(), text_poke_bp()
+ * and kallsyms_lookup_size_offset() are not exported in 6.1; they are
+ * resolved by name once, when nooks.ko loads, and a missing one makes
+ * nooks.ko fail to load rather than patch text by other means (see
+ * bind.c for why these are the right primitives). Call-site binding and
+ * the fault injector's code mutations both use them from here.
+ */
+#define pr_fmt(fmt) "nooks: " fmt
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <asm/insn.h>
+
+#include "symbols.h"
+#include "text.h"
+
+static struct {
+	int (*decode)(struct insn *insn, const void *kaddr, int buf_len,
+		      enum insn_mode m);
+	void *(*poke)(void *addr, const void *opcode, size_t len);
+	void (*sync)(void);
+	void (*poke_bp)(void *addr, const void *opcode, size_t len,
+			const void *emulate);
+	int (*size_offset)(unsigned long addr, unsigned long *size,
+			   unsigned long *offset);
+	struct mutex *mutex;
+} nooks_text;
+
+/**
+ * nooks_text_decode() - decode one kernel instruction
+ * @insn: receives the instruction
+ * @kaddr: its address
+ * @len: bytes readable at @kaddr
+ *
+ * Return: 0 or a negative error (not an instruction).
+ */
+int nooks_text_decode(struct insn *insn, const void *kaddr, int len)
+{
+	return nooks_text.decode(insn, kaddr, len, INSN_MODE_KERN);
+}
+EXPORT_SYMBOL_GPL(nooks_text_decode);
+
+/* Hold the kernel's text_mutex: no text changes but ours meanwhile. */
+void nooks_text_lock(void)
+{
+	mutex_lock(nooks_text.mutex);
+}
+EXPORT_SYMBOL_GPL(nooks_text_lock);
+
+void nooks_text_unlock(void)
+{
+	mutex_unlock(nooks_text.mutex);
+}
+EXPORT_SYMBOL_GPL(nooks_text_unlock);
+
+/**
+ * nooks_text_poke() - change text no CPU may be running, and sync CPUs
+ * @addr: where
+ * @opcode: the new bytes
+ * @len: how many
+ *
+ * Context: text_mutex held (nooks_text_lock()).
+ */
+void nooks_text_poke(void *addr, const void *opcode, size_t len)
+{
+	lockdep_assert_held(nooks_text.mutex);
+	nooks_text.poke(addr, opcode, len);
+	nooks_text.sync();
+}
+EXPORT_SYMBOL_GPL(nooks_text_poke);
+
+/**
+ * nooks_text_poke_live() - replace one instruction other CPUs may run
+ * @addr: the instruction
+ * @opcode: its replacement, of the same length
+ * @len: the length (a 5- or 6-byte branch)
+ *
+ * Context: text_mutex held (nooks_text_lock()).
+ */
+void nooks_text_poke_live(void *addr, const void *opcode, size_t len)
+{
+	lockdep_assert_held(nooks_text.mutex);
+	nooks_text.poke_bp(addr, opcode, len, NULL);
+}
+EXPORT_SYMBOL_GPL(nooks_text_poke_live);
+
+/**
+ * nooks_text_symbol() - size of the symbol at an address, and the offset
+ * @addr: the address
+ * @size: receives the symbol's size
+ * @offset: receives @addr's offset in it
+ *
+ * Return: true when @addr lies in a known symbol.
+ */
+bool nooks_text_symbol(unsigned long addr, unsigned long *size,
+		       unsigned long *offset)
+{
+	return nooks_text.size_offset(addr, size, offset);
+}
+EXPORT_SYMBOL_GPL(nooks_text_symbol);
+
+/**
+ * nooks_text_init() - resolve the kernel's decoder and text patching
+ *
+ * Return: 0, or -ENOENT when one of them is missing.
+ */
+int nooks_text_init(void)
+{
+	nooks_text.decode = (void *)nooks_lookup_name("insn_decode");
+	nooks_text.poke = (void *)nooks_lookup_name("text_poke");
+	nooks_text.sync = (void *)nooks_lookup_name("text_poke_sync");
+	nooks_text.poke_bp = (void *)nooks_lookup_name("text_poke_bp");
+	nooks_text.size_offset =
+		(void *)nooks_lookup_name("kallsyms_lookup_size_offset");
+	nooks_text.mutex = (void *)nooks_lookup_name("text_mutex");
+	if (!nooks_text.decode || !nooks_text.poke || !nooks_text.sync ||
+	    !nooks_text.poke_bp || !nooks_text.size_offset ||
+	    !nooks_text.mutex) {
+		pr_err("insn_decode, text_poke*, text_mutex or kallsyms_lookup_size_offset not found\n");
+		return -ENOENT;
+	}
+	return 0;
+}

@@ -4,7 +4,8 @@
 # it alike in dash, bash and busybox sh; every supported net driver has
 # its isolate and survive tests, whose "vm:" header gives the driver's
 # device; shadowctl, tools/vm and tools/campaign refuse a driver not in
-# the table and one whose class is only planned, before loading anything
+# the table, one whose class is only planned, and shadow mode for one
+# whose class has no shadow yet, before loading anything
 # (modprobe is a stub that fails the test if called). No guest boots.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +26,7 @@ bad=$(awk '{ sub(/#.*/, "") } NF == 0 { next }
 	$1 ~ /-/ { print NR ": module name with a dash: " $1 }
 	seen[$1]++ { print NR ": " $1 " twice" }
 	$c["CLASS"] !~ /^(net|sound|ide)$/ { print NR ": class " $c["CLASS"] }
-	$c["STATUS"] !~ /^(supported|planned)$/ { print NR ": status " $c["STATUS"] }
+	$c["STATUS"] !~ /^(supported|isolate|planned)$/ { print NR ": status " $c["STATUS"] }
 	$c["VM"] !~ /^--[a-z]+(=[a-z0-9]+)?$/ { print NR ": vm " $c["VM"] }
 	$c["STATUS"] == "supported" && $c["CLASS"] == "net" {
 		for (k in c)
@@ -73,6 +74,13 @@ for d in $(drivers_of_class net supported); do
 			test "$(header "$TOP/$t" vm 2> /dev/null)" = "$vm"
 	done
 done
+# drivers of the classes without a shadow yet: their isolate tests
+for d in $(drivers_list isolate); do
+	vm=$(driver_vm "$d")
+	t=tests/$(driver_class "$d")/test_isolate_$d.sh
+	check "$t exists, its guest has $vm" \
+		test "$(header "$TOP/$t" vm 2> /dev/null)" = "$vm"
+done
 
 # --- refusals, before any module is loaded
 mkdir "$tmp/bin"
@@ -88,9 +96,12 @@ refused() {	# refused DESC EXPECTED-MESSAGE COMMAND...
 refused "shadowctl enable: a driver not in the table is refused" \
 	"shadowctl: nosuchdriver: no shadowdrv class supports this driver" \
 	"$TOP/tools/shadowctl" enable nosuchdriver isolate
-refused "shadowctl enable: a planned class is refused (snd-intel8x0 as snd_intel8x0)" \
-	"shadowctl: snd_intel8x0: its class, sound, is planned in tools/drivers, not supported yet" \
-	"$TOP/tools/shadowctl" enable snd-intel8x0 shadow
+refused "shadowctl enable: a planned class is refused (snd-hda-intel as snd_hda_intel)" \
+	"shadowctl: snd_hda_intel: its class, sound, is planned in tools/drivers, not supported yet" \
+	"$TOP/tools/shadowctl" enable snd-hda-intel isolate
+refused "shadowctl enable: shadow mode is refused for an isolate-only driver" \
+	"shadowctl: snd_intel8x0: its class, sound, isolates it but has no shadow yet: isolate mode only" \
+	"$TOP/tools/shadowctl" enable snd_intel8x0 shadow
 refused "tools/campaign: a planned class is refused" \
 	"tools/campaign: ata_piix: its class, ide, is planned in tools/drivers, not supported yet" \
 	"$TOP/tools/campaign" --driver ata_piix --faults 1

@@ -57,3 +57,10 @@ wait_recovered() {
 	echo "# state $(cat $_s/state), recoveries $(cat $_s/recoveries)"
 	return 1
 }
+
+# quiet STEP: no oops, BUG, warning or lockup in the kernel log so far
+quiet() {
+	_bad=$(dmesg | grep -E "$(cat /opt/shadowdrv/bin/kernel-trouble.ere)")
+	tap_ok $([ -z "$_bad" ] && echo 1 || echo 0) "$1: kernel log quiet"
+	[ -z "$_bad" ] || printf '%s\n' "$_bad" | head -n 5 | sed 's/^/# | /'
+}

@@ -14,18 +14,12 @@
 POLL=$(driver_entry e1000 poll)
 SYS=/sys/kernel/shadow
 S=$SYS/e1000
-TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
 
 tap_plan 20
 
 mods() { cut -d' ' -f1 /proc/modules | sort; }
 loaded() { grep -q "^$1 " /proc/modules; }
 ping_peer() { ping -c 3 -W 2 192.0.2.2 > /dev/null 2>&1; }
-quiet() {
-	bad=$(dmesg | grep -E "$TROUBLE")
-	tap_ok $([ -z "$bad" ] && echo 1 || echo 0) "$1: kernel log quiet"
-	[ -z "$bad" ] || printf '%s\n' "$bad" | head -n 5 | sed 's/^/# | /'
-}
 
 # ---------------------------------------------- nooks alone is class-free
 before=$(mods)

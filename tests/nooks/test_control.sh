@@ -16,7 +16,6 @@ S=$SYS/e1000
 POLL=$(driver_entry e1000 poll)		# e1000_clean
 DBG=/sys/kernel/debug/shadow
 BB=/usr/local/bb/busybox
-TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
 
 echo "TAP version 13"
 
@@ -46,13 +45,6 @@ is() {
 
 objects_total() { sed -n 's/^total //p' $DBG/e1000/objects; }
 ping_peer() { ping -c 3 -W 2 192.0.2.2 > /dev/null 2>&1; }
-
-# quiet STEP: no oops, BUG, warning or lockup in the kernel log so far
-quiet() {
-	bad=$(dmesg | grep -E "$TROUBLE")
-	tap_ok $([ -z "$bad" ] && echo 1 || echo 0) "$1: kernel log quiet"
-	[ -z "$bad" ] || printf '%s\n' "$bad" | head -n 5 | sed 's/^/# | /'
-}
 
 # rmmod_stack: remove fault injection, the net class and nooks, in that
 # order, each if loaded (rmmod, not busybox modprobe -r, which also tries

@@ -16,19 +16,14 @@
 # on (nooks_sound.ko lets the tracker know): a restart that freed it
 # before the unbind freed the card would free it twice.
 . /opt/shadowdrv/tests/lib.sh
+. /opt/shadowdrv/tests/sound/lib_class.sh	# card, has_card, play
 SYS=/sys/kernel/shadow
 S=$SYS/snd_ens1370
 O=/sys/kernel/debug/shadow/snd_ens1370/objects
-TROUBLE=$(cat /opt/shadowdrv/bin/kernel-trouble.ere)
 
-tap_plan 11
+tap_plan 12
 
 count() { awk -v t="$1" '$1 == t { print $2 }' $O; }
-card() { awk '$2 == "[AudioPCI" { print $1; exit }' /proc/asound/cards; }
-play() {	# play SECONDS: silence through the card's first PCM
-	aplay -q -D "hw:$(card),0" -t raw -f S16_LE -r 44100 -c 2 -d "$1" \
-		/dev/zero 2>&1
-}
 
 modprobe nooks_sound
 echo snd_ens1370 > $SYS/add
@@ -42,7 +37,7 @@ tap_ok $([ "$irq" = 1 ] && [ "$pcim" = 1 ] && echo 1 || echo 0) \
 tap_ok $([ "$(count kmalloc)" = 0 ] && [ "$(cat $S/classes)" = sound ] &&
 	echo 1 || echo 0) \
 	"the codec given to the card is not tracked as the driver's ($(count kmalloc) kmalloc)"
-out=$(play 1)
+out=$(play 1 2>&1)
 tap_ok $([ $? = 0 ] && echo 1 || echo 0) "isolated snd_ens1370 plays ($out)"
 
 shadowctl inject snd_ens1370 null --function snd_audiopci_interrupt
@@ -57,7 +52,6 @@ case $fault in
 esac
 tap_ok $ok "contained in irq_handler, hardirq context"
 
-has_card() { [ -n "$(card)" ]; }
 wait_for 5 has_card && ok=1 || ok=0
 tap_ok $ok "the restarted driver registered its card (card $(card))"
 irq2=$(count devm_irq) pcim2=$(count pcim_enable) total2=$(sed -n 's/^total //p' $O)
@@ -65,12 +59,10 @@ echo "# tracked after: devm_irq $irq2, pcim_enable $pcim2, total $total2"
 tap_ok $([ "$irq2" = "$irq" ] && [ "$pcim2" = "$pcim" ] &&
 	[ "$total2" = "$total" ] && echo 1 || echo 0) \
 	"tracked objects back to the baseline after the restart"
-out=$(play 1)
+out=$(play 1 2>&1)
 tap_ok $([ $? = 0 ] && echo 1 || echo 0) "the restarted driver plays ($out)"
 
 echo off > $S/mode
-bad=$(dmesg | grep -E "$TROUBLE")
-tap_ok $([ -z "$bad" ] && [ "$(cat $S/state)" = native ] && echo 1 || echo 0) \
-	"native again, kernel log quiet"
-[ -z "$bad" ] || printf '%s\n' "$bad" | head -n 5 | sed 's/^/# | /'
+tap_ok $([ "$(cat $S/state)" = native ] && echo 1 || echo 0) "native again"
+quiet "end"
 tap_done

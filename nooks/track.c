@@ -455,6 +455,22 @@ void nooks_track_release_list(struct nooks_domain *dom,
 	mutex_unlock(&nooks_types_lock);
 }
 
+/* Drop the records of every type, or of the device-managed ones only. */
+static void nooks_track_forget(struct nooks_domain *dom, bool devres_only)
+{
+	struct nooks_obj *o;
+	unsigned int i;
+
+	mutex_lock(&nooks_types_lock);
+	for (i = 0; i < nooks_nr_types; i++) {
+		if (devres_only && !nooks_types[i]->devres)
+			continue;
+		while ((o = nooks_track_pop(&dom->track, nooks_types[i])))
+			kmem_cache_free(nooks_obj_cache, o);
+	}
+	mutex_unlock(&nooks_types_lock);
+}
+
 /**
  * nooks_track_forget_all() - drop every record without releasing anything
  * @dom: the domain
@@ -465,14 +481,7 @@ void nooks_track_release_list(struct nooks_domain *dom,
  */
 void nooks_track_forget_all(struct nooks_domain *dom)
 {
-	struct nooks_obj *o;
-	unsigned int i;
-
-	mutex_lock(&nooks_types_lock);
-	for (i = 0; i < nooks_nr_types; i++)
-		while ((o = nooks_track_pop(&dom->track, nooks_types[i])))
-			kmem_cache_free(nooks_obj_cache, o);
-	mutex_unlock(&nooks_types_lock);
+	nooks_track_forget(dom, false);
 	dom->track.lost = 0;
 }
 
@@ -504,17 +513,7 @@ EXPORT_SYMBOL_GPL(nooks_track_handover);
  */
 void nooks_track_forget_devres(struct nooks_domain *dom)
 {
-	struct nooks_obj *o;
-	unsigned int i;
-
-	mutex_lock(&nooks_types_lock);
-	for (i = 0; i < nooks_nr_types; i++) {
-		if (!nooks_types[i]->devres)
-			continue;
-		while ((o = nooks_track_pop(&dom->track, nooks_types[i])))
-			kmem_cache_free(nooks_obj_cache, o);
-	}
-	mutex_unlock(&nooks_types_lock);
+	nooks_track_forget(dom, true);
 }
 
 void nooks_track_show(struct nooks_domain *dom, struct seq_file *m)

@@ -40,7 +40,7 @@ tap_ok $([ "$(count kmalloc)" = 0 ] && [ "$(cat $S/classes)" = sound ] &&
 out=$(play 1 2>&1)
 tap_ok $([ $? = 0 ] && echo 1 || echo 0) "isolated snd_ens1370 plays ($out)"
 
-shadowctl inject snd_ens1370 null --function snd_audiopci_interrupt
+shadowctl inject snd_ens1370 null --function "$(driver_entry snd_ens1370 irq)"
 play 2 > /dev/null 2>&1
 wait_recovered snd_ens1370 1 && ok=1 || ok=0
 tap_ok $ok "a fault in the devm interrupt handler is contained and the driver restarted"

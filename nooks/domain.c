@@ -105,9 +105,28 @@ static bool nooks_in(unsigned long ip, unsigned long start, unsigned long end)
 }
 
 /**
- * nooks_domain_of_ip() - the domain whose driver text holds @ip
+ * nooks_domain_in_text() - is @ip code that @dom covers?
+ * @dom: the domain
  * @ip: an instruction address
  *
+ * The driver's text (core, and init while it exists) and its helper
+ * modules' (nooks/group.c). Any context, NMI included.
+ */
+bool nooks_domain_in_text(struct nooks_domain *dom, unsigned long ip)
+{
+	return nooks_in(ip, READ_ONCE(dom->text_start),
+			READ_ONCE(dom->text_end)) ||
+	       nooks_in(ip, READ_ONCE(dom->init_start),
+			READ_ONCE(dom->init_end)) ||
+	       nooks_group_in_text(dom, ip);
+}
+EXPORT_SYMBOL_GPL(nooks_domain_in_text);
+
+/**
+ * nooks_domain_of_ip() - the domain whose code holds @ip
+ * @ip: an instruction address
+ *
+ * The code of a domain is its driver's and its helpers'.
  * Any context.
  *
  * Return: the domain or NULL.
@@ -118,8 +137,7 @@ struct nooks_domain *nooks_domain_of_ip(unsigned long ip)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(dom, &nooks_domains, node) {
-		if (nooks_in(ip, dom->text_start, dom->text_end) ||
-		    nooks_in(ip, dom->init_start, dom->init_end)) {
+		if (nooks_domain_in_text(dom, ip)) {
 			found = dom;
 			break;
 		}
@@ -250,9 +268,7 @@ static bool nooks_domain_text_check(struct nooks_domain *dom, unsigned long ip)
 {
 	if (!dom)
 		return false;
-	return nooks_in(ip, READ_ONCE(dom->text_start), READ_ONCE(dom->text_end)) ||
-	       nooks_in(ip, READ_ONCE(dom->init_start), READ_ONCE(dom->init_end)) ||
-	       nooks_hang_in_text(ip);
+	return nooks_domain_in_text(dom, ip) || nooks_hang_in_text(ip);
 }
 
 /* Fault handler of the containment engine (nooks/fault.c). */
@@ -288,6 +304,8 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 	struct nooks_binding *b;
 
 	lockdep_assert_held(&dom->ctl);
+	/* a class module loaded since may bring helpers */
+	nooks_group_find(dom, true);
 	b = nooks_iface_bind(dom);
 	if (IS_ERR(b)) {
 		pr_err("%s: cannot interpose on the driver: %pe\n", dom->name,
@@ -300,7 +318,7 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 	dom->last_fault.when_ns = 0;
 	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
 	pr_info("%s: isolated (%u call sites)\n", dom->name,
-		nooks_binding_sites(b));
+		nooks_binding_sites(b) + nooks_group_sites(dom));
 	return 0;
 }
 
@@ -313,6 +331,7 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 		nooks_unbind_module(dom->binding);
 		dom->binding = NULL;
 	}
+	nooks_group_unbind(dom);
 	nooks_pci_unwrap_driver(dom);
 	nooks_cb_del_domain(dom);
 	nooks_track_forget_all(dom);
@@ -512,9 +531,12 @@ struct nooks_domain *nooks_domain_create(const char *name)
 	/* the reference keeps the module from going before we are listed */
 	mod = nooks_get_module(name);
 	if (mod) {
+		mutex_lock(&dom->ctl);
 		dom->mod = mod;
 		nooks_domain_set_text(dom, mod);
+		nooks_group_find(dom, false);
 		dom->state = NOOKS_STATE_NATIVE;
+		mutex_unlock(&dom->ctl);
 	}
 	nooks_debugfs_domain_add(dom);
 	nooks_swifi_domain_add(dom);
@@ -585,6 +607,19 @@ static void nooks_domain_unwrap_init(struct nooks_domain *dom,
 	dom->init_task = NULL;
 }
 
+/* A helper module a domain covers goes (caller holds nooks_domains_lock). */
+static void nooks_domains_module_going(struct module *mod)
+{
+	struct nooks_domain *dom;
+
+	lockdep_assert_held(&nooks_domains_lock);
+	list_for_each_entry(dom, &nooks_domains, node) {
+		mutex_lock(&dom->ctl);
+		nooks_group_module_going(dom, mod);
+		mutex_unlock(&dom->ctl);
+	}
+}
+
 static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
 			       void *data)
 {
@@ -592,6 +627,8 @@ static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
 	struct nooks_domain *dom;
 
 	mutex_lock(&nooks_domains_lock);
+	if (action == MODULE_STATE_GOING)
+		nooks_domains_module_going(mod);
 	dom = nooks_domain_find(mod->name);
 	mutex_unlock(&nooks_domains_lock);
 	if (!dom)
@@ -606,6 +643,7 @@ static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
 		dom->mod = mod;
 		dom->pdrv = NULL;
 		nooks_domain_set_text(dom, mod);
+		nooks_group_find(dom, false);
 		dom->state = NOOKS_STATE_NATIVE;
 		if (dom->mode == NOOKS_MODE_OFF)
 			break;
@@ -633,6 +671,7 @@ static int nooks_module_notify(struct notifier_block *nb, unsigned long action,
 				dom->name, dom->track.total);
 		}
 		nooks_domain_detach(dom);
+		nooks_group_clear(dom);
 		dom->mod = NULL;
 		dom->pdrv = NULL;
 		nooks_domain_set_text(dom, NULL);
@@ -654,6 +693,7 @@ int nooks_domain_init(void)
 	ret = nooks_iface_init();
 	if (ret)
 		return ret;
+	nooks_group_init();
 	nooks_fault_set_handler(nooks_domain_on_fault);
 	nooks_hang_set_text_check(nooks_domain_text_check);
 	ret = register_module_notifier(&nooks_module_nb);

@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "frame.h"
+#include "group.h"
 #include "iface.h"
 #include "track.h"
 
@@ -154,6 +155,8 @@ struct nooks_domain_ops {
  * @init_start: start of the module's init text while it exists
  * @init_end: end of the module's init text
  * @binding: import call sites rewritten to nooks wrappers
+ * @group: the helper modules the domain covers with the driver
+ *	(nooks/group.c); changed under @ctl, text bounds read from any context
  * @pdrv: the driver's pci_driver once registered
  * @orig_probe: the driver's own probe
  * @orig_remove: the driver's own remove
@@ -190,6 +193,7 @@ struct nooks_domain {
 	unsigned long text_start, text_end;
 	unsigned long init_start, init_end;
 	struct nooks_binding *binding;
+	struct nooks_group group;
 	struct pci_driver *pdrv;
 	int (*orig_probe)(struct pci_dev *pdev, const struct pci_device_id *id);
 	void (*orig_remove)(struct pci_dev *pdev);
@@ -221,6 +225,7 @@ struct nooks_domain *nooks_domain_create(const char *name);
 void nooks_domain_destroy(struct nooks_domain *dom);
 int nooks_domain_set_mode(struct nooks_domain *dom, int mode);
 struct nooks_domain *nooks_domain_of_ip(unsigned long ip);
+bool nooks_domain_in_text(struct nooks_domain *dom, unsigned long ip);
 struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip);
 struct nooks_domain *nooks_domain_of_pdrv(const struct pci_driver *pdrv);
 void nooks_domain_fail(struct nooks_domain *dom, int kind);

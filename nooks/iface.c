@@ -2,7 +2,8 @@
 /*
  * nooks/iface.c - the registry of driver-class interfaces (iface.h).
  *
- * Locking: nooks_domains_lock, then a domain's ctl, then nooks_iface_lock.
+ * Locking: nooks_domains_lock, then a domain's ctl, then nooks_iface_lock
+ * (then module_mutex, nooks/group.c).
  * The list of interfaces changes only with nooks_domains_lock and
  * nooks_iface_lock both held, so either lock keeps it stable; the stop
  * hooks walk it under RCU from any context. A domain's @ifaces (the
@@ -19,8 +20,8 @@
 #include "symbols.h"
 #include "wrap.h"
 
-static LIST_HEAD(nooks_ifaces);
-static DEFINE_MUTEX(nooks_iface_lock);
+LIST_HEAD(nooks_ifaces);
+DEFINE_MUTEX(nooks_iface_lock);
 static struct nooks_iface *nooks_iface_slots[NOOKS_IFACE_MAX];
 
 /* The imports of every driver, whatever its class (nooks/wrap_*.c). */
@@ -147,6 +148,9 @@ static void nooks_iface_collect(struct nooks_import *tbl, unsigned int *n,
  * nooks_iface_bind() - bind a driver with the imports of every interface
  * @dom: the domain, with its module COMING or LIVE
  *
+ * The helper modules the domain covers (nooks/group.c) are bound with the
+ * same imports.
+ *
  * Context: process context, @dom->ctl held.
  * Return: the binding (see nooks_bind_module()) or an ERR_PTR; on success
  * @dom->ifaces says which interfaces the binding used.
@@ -182,8 +186,16 @@ struct nooks_binding *nooks_iface_bind(struct nooks_domain *dom)
 		used |= BIT(iface->id);
 	}
 	b = nooks_bind_module(dom->mod, tbl, n);
-	if (!IS_ERR(b))
-		WRITE_ONCE(dom->ifaces, used);
+	if (!IS_ERR(b)) {
+		int err = nooks_group_bind(dom, tbl, n);
+
+		if (err) {
+			nooks_unbind_module(b);
+			b = ERR_PTR(err);
+		} else {
+			WRITE_ONCE(dom->ifaces, used);
+		}
+	}
 	mutex_unlock(&nooks_iface_lock);
 	kfree(tbl);
 	return b;

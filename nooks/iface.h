@@ -23,6 +23,7 @@
 #define _NOOKS_IFACE_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 
 #include "bind.h"
 #include "track.h"
@@ -58,6 +59,10 @@ struct nooks_import_table {
  *	Process context, under the domain list lock; may fail (-ENOMEM).
  * @domain_del: the domain or the interface goes: free that data. The
  *	domain is native or unloaded by then.
+ * @helpers: NULL-terminated shell patterns (glob_match()) of the modules
+ *	that run code for a driver of this class and that the driver's
+ *	domain covers with it (codec libraries, a bus core): see
+ *	nooks/group.c for how members are found; may be NULL
  * @stop: the domain failed and no recovery layer stands in for the
  *	driver: stop the kernel from handing it work through the class's
  *	objects (stop queues, drop carrier). Any context, must not sleep.
@@ -72,6 +77,7 @@ struct nooks_iface {
 	unsigned int nr_imports;
 	struct nooks_obj_type * const *types;
 	unsigned int nr_types;
+	const char * const *helpers;
 	int (*domain_add)(struct nooks_domain *dom);
 	void (*domain_del)(struct nooks_domain *dom);
 	void (*stop)(struct nooks_domain *dom);
@@ -88,6 +94,8 @@ void nooks_iface_set_data(struct nooks_domain *dom,
 			  const struct nooks_iface *iface, void *data);
 
 /* nooks.ko internal */
+extern struct list_head nooks_ifaces;
+extern struct mutex nooks_iface_lock;
 int nooks_iface_domain_add(struct nooks_domain *dom);
 void nooks_iface_domain_del(struct nooks_domain *dom);
 void nooks_iface_stop(struct nooks_domain *dom);

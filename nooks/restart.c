@@ -11,11 +11,12 @@
  *            sleeping calls that the hang watchdog will abort)
  *   release  free everything the object tracker holds, without calling
  *            the driver: IRQs, timers, work, NAPI, net devices, mappings,
- *            regions, memory (enum nooks_stage order); DMA buffers and
- *            the socket buffers in them are only taken out of the tracker
+ *            regions (enum nooks_stage order); DMA buffers and the socket
+ *            buffers in them are only taken out of the tracker
  *   reset    unbind the devices (the wrapped remove does not enter the
- *            failed driver) and reset them (function reset when the
- *            device has one)
+ *            failed driver; device-managed objects go), free the memory
+ *            still tracked, and reset the devices (function reset when
+ *            the device has one)
  *   restart  probe the devices again with the same driver code (the probe
  *            resets the hardware), then free the old DMA buffers
  *
@@ -99,6 +100,7 @@ static void nooks_restart_work(struct work_struct *work)
 	struct nooks_recovery rec = { };
 	struct nooks_devlist devs = { };
 	struct nooks_timer tm = { .dom = dom, .rec = &rec };
+	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
 	HLIST_HEAD(dma);
 	bool recover;
 	int ret;
@@ -128,12 +130,18 @@ static void nooks_restart_work(struct work_struct *work)
 		  nooks_domain_ops(dom)->should_recover(dom);
 	/* DMA buffers wait until the device is reset (see track.c) */
 	nooks_track_take_dma(dom, &dma);
-	/* the shadow keeps kernel-visible objects for the restarted driver */
-	nooks_track_release_all(dom, recover ? nooks_hook(dom, keep) : NULL);
+	/*
+	 * The shadow keeps kernel-visible objects for the restarted driver.
+	 * Memory goes after the unbind, which may free some itself (see
+	 * nooks_track_release()).
+	 */
+	keep = recover ? nooks_hook(dom, keep) : NULL;
+	nooks_track_release(dom, NOOKS_STAGE_ENTRY, NOOKS_STAGE_HW, keep);
 	nooks_cb_del_domain(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RELEASE);
 
 	ret = nooks_pci_unbind_devices(dom, &devs);
+	nooks_track_release(dom, NOOKS_STAGE_MEM, NOOKS_STAGE_MEM, keep);
 	if (!ret)
 		nooks_pci_reset_devices(&devs);
 	/* a mutated instruction is restored, as reloading the module would */

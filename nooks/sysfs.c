@@ -14,6 +14,8 @@
  *     |-- last_fault       kind, where, entry point and context of the last
  *     |-- objects          resources the driver holds (tracked)
  *     |-- classes          driver classes whose calls are interposed
+ *     |-- members          the modules the domain covers: the driver, then
+ *     |                    the helper modules running code for it
  *     `-- last_recovery/
  *         |-- stop_us      fault to device quiesced and callers held
  *         |-- wait_us      calls in flight drained
@@ -102,6 +104,12 @@ static ssize_t classes_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return strlen(buf);
 }
 
+static ssize_t members_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return nooks_group_show(to_dom(kobj), buf, PAGE_SIZE);
+}
+
 static struct kobj_attribute mode_attr = __ATTR_RW(mode);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute failures_attr = __ATTR_RO(failures);
@@ -109,6 +117,7 @@ static struct kobj_attribute recoveries_attr = __ATTR_RO(recoveries);
 static struct kobj_attribute last_fault_attr = __ATTR_RO(last_fault);
 static struct kobj_attribute objects_attr = __ATTR_RO(objects);
 static struct kobj_attribute classes_attr = __ATTR_RO(classes);
+static struct kobj_attribute members_attr = __ATTR_RO(members);
 
 static struct attribute *nooks_domain_attrs[] = {
 	&mode_attr.attr,
@@ -118,6 +127,7 @@ static struct attribute *nooks_domain_attrs[] = {
 	&last_fault_attr.attr,
 	&objects_attr.attr,
 	&classes_attr.attr,
+	&members_attr.attr,
 	NULL,
 };
 

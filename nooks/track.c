@@ -356,18 +356,28 @@ static struct nooks_obj *nooks_track_pop(struct nooks_track *t,
 }
 
 /**
- * nooks_track_release_all() - free everything a failed driver still holds
+ * nooks_track_release() - free what a failed driver still holds
  * @dom: the failed domain; nothing may enter the driver any more
+ * @first: first enum nooks_stage to release
+ * @last: last enum nooks_stage to release
  * @keep: if not NULL, objects for which it returns true are kept (tracked
  *	and alive) for the restarted driver
  *
  * Process context. Releases by type, stage by stage (enum nooks_stage),
  * with the kernel's own functions and never the driver's. Device-managed
- * objects stay: the unbind that follows frees them.
+ * objects stay: the unbind frees them.
+ *
+ * A restart releases memory only after the unbind (nooks/restart.c): the
+ * unbind may free driver memory itself, through the destructors of
+ * device-managed class objects (a sound card frees its codec and what the
+ * codec library allocated); those frees go through the wrapped kfree and
+ * leave the tracker, and what is still tracked afterwards is the failed
+ * driver's to lose.
  */
-void nooks_track_release_all(struct nooks_domain *dom,
-			     bool (*keep)(struct nooks_domain *dom,
-					  const struct nooks_obj *obj))
+void nooks_track_release(struct nooks_domain *dom, unsigned int first,
+			 unsigned int last,
+			 bool (*keep)(struct nooks_domain *dom,
+				      const struct nooks_obj *obj))
 {
 	struct nooks_track *t = &dom->track;
 	struct nooks_obj *o;
@@ -379,8 +389,8 @@ void nooks_track_release_all(struct nooks_domain *dom,
 	mutex_lock(&nooks_types_lock);
 	for (i = 0; i < nooks_nr_types; i++) {
 		type = nooks_types[i];
-		if (type->devres)
-			continue;	/* the unbind frees them */
+		if (type->devres || type->stage < first || type->stage > last)
+			continue;	/* the unbind frees devres */
 		while ((o = nooks_track_pop(t, type))) {
 			if (keep && keep(dom, o)) {
 				hlist_add_head(&o->hnode, &kept);
@@ -401,6 +411,20 @@ void nooks_track_release_all(struct nooks_domain *dom,
 	}
 	t->lost = 0;
 	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+/**
+ * nooks_track_release_all() - free everything a failed driver still holds
+ * @dom: the failed domain
+ * @keep: as for nooks_track_release()
+ *
+ * nooks_track_release() of every stage.
+ */
+void nooks_track_release_all(struct nooks_domain *dom,
+			     bool (*keep)(struct nooks_domain *dom,
+					  const struct nooks_obj *obj))
+{
+	nooks_track_release(dom, 0, NOOKS_STAGE_NR - 1, keep);
 }
 
 /**

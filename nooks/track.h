@@ -120,6 +120,10 @@ bool nooks_track_get(struct nooks_domain *dom,
 bool nooks_track_set(struct nooks_domain *dom,
 		     const struct nooks_obj_type *type, unsigned long key,
 		     int idx, unsigned long val);
+void nooks_track_release(struct nooks_domain *dom, unsigned int first,
+			 unsigned int last,
+			 bool (*keep)(struct nooks_domain *dom,
+				      const struct nooks_obj *obj));
 void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
 					  const struct nooks_obj *obj));

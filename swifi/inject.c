@@ -4,7 +4,8 @@
  *
  * /sys/kernel/debug/shadow/<driver>/inject takes "FAULT FUNCTION [AFTER]",
  * for an isolated driver or a native one (fault campaigns compare both):
- * a kprobe on FUNCTION (a function of the driver) lets AFTER calls pass
+ * a kprobe on FUNCTION (a function of the driver or of a helper module its
+ * domain covers, nooks/group.c) lets AFTER calls pass
  * and, on the next one, makes the driver commit FAULT. Writing it replaces
  * what was armed; "add FAULT FUNCTION [AFTER]" arms one more (up to
  * NOOKS_INJECT_MAX), e.g. a fault in the probe routine that makes the
@@ -218,8 +219,8 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 	 * kfree) that other CPUs run unprotected.
 	 */
 	addr = nooks_lookup_name(func);
-	if (!addr || addr < dom->text_start || addr >= dom->text_end) {
-		ret = -EINVAL;		/* not a function of this driver */
+	if (!addr || !nooks_domain_in_text(dom, addr)) {
+		ret = -EINVAL;		/* not code of this domain */
 		goto err_free;
 	}
 	if (!add) {

@@ -500,8 +500,7 @@ static int nooks_mutate_range(struct nooks_domain *dom, const char *func,
 		return 0;
 	}
 	r->start = nooks_lookup_name(func);
-	if (!r->start || r->start < dom->text_start ||
-	    r->start >= dom->text_end ||
+	if (!r->start || !nooks_domain_in_text(dom, r->start) ||
 	    !nooks_text_symbol(r->start, &size, &offset) || offset)
 		return -EINVAL;		/* not a function of this driver */
 	r->end = r->start + size;

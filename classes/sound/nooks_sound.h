@@ -9,5 +9,9 @@
 #include "iface.h"
 
 extern const struct nooks_import_table nooks_sound_card_imports;
+extern const struct nooks_import_table nooks_sound_ctl_imports;
+
+int nooks_snd_ctl_check(void);
+void nooks_snd_ctl_exit(void);
 
 #endif /* _NOOKS_SOUND_H */

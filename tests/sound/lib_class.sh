@@ -17,16 +17,30 @@ class_start() {
 	modprobe "$DRIVER" && wait_for 10 has_card && play 1
 }
 
-# interrupts come at each period of a running stream
-class_trigger() { play 2 > /dev/null 2>&1; }
+# a mixer control's put: the master volume
+mixer() { amixer -q -c "$(card)" set Master "$1"; }
 
-class_after() { echo 3; }
+# irq: interrupts come at each period of a running stream; mixer: set the
+# master volume (the codec library's put, then the driver's codec write)
+class_trigger() {
+	case $1 in
+	mixer) mixer 50% > /dev/null 2>&1 ;;
+	*) play 2 > /dev/null 2>&1 ;;
+	esac
+}
+
+class_after() {
+	case $1 in
+	mixer) echo 0 ;;
+	*) echo 3 ;;
+	esac
+}
 
 # corrupt spoils the first argument, a pointer: an interrupt handler's is
 # the interrupt number
 class_skip() { [ "$1:$2" = corrupt:irq ]; }
 
-# the restarted driver registers a new card: it plays
-class_works() { wait_for 10 has_card && play 1; }
+# the restarted driver registers a new card: it plays, its mixer works
+class_works() { wait_for 10 has_card && play 1 && mixer 60%; }
 
 class_final() { play 3; }

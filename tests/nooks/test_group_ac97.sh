@@ -19,7 +19,7 @@ S=$SYS/snd_intel8x0
 DRIVER=snd_intel8x0
 FUNC=snd_ac97_put_volsw
 
-tap_plan 14
+tap_plan 15
 
 modprobe -r snd_intel8x0
 tap_cmd "shadowctl enable snd_intel8x0 isolate" shadowctl enable snd_intel8x0 isolate
@@ -28,6 +28,10 @@ members=$(cat $S/members)
 echo "# members: $members"
 tap_ok $([ "$members" = "snd_intel8x0 snd_ac97_codec" ] && echo 1 || echo 0) \
 	"the domain covers snd_intel8x0 and snd_ac97_codec"
+st=$(shadowctl status snd_intel8x0 | tail -n 1)
+echo "# $st"
+tap_ok $(echo "$st" | awk '$8 == "snd_ac97_codec" { ok = 1 } END { print ok + 0 }') \
+	"shadowctl status lists the helper"
 sites=$(dmesg | sed -n 's/.*snd_ac97_codec: bound \([0-9]*\) sites.*/\1/p' | tail -n 1)
 tap_ok $([ "${sites:-0}" -gt 0 ] && echo 1 || echo 0) \
 	"snd_ac97_codec's call sites are bound (${sites:-0})"

@@ -284,6 +284,7 @@ bool nooks_group_in_text(struct nooks_domain *dom, unsigned long ip)
 
 	for (i = 0; i < nr; i++) {
 		end = READ_ONCE(dom->group.m[i].text_end);
+		/* end before start: pairs with nooks_group_find()'s smp_wmb() */
 		smp_rmb();
 		start = READ_ONCE(dom->group.m[i].text_start);
 		if (ip >= start && ip < end)

@@ -6,14 +6,14 @@
  * What it covers so far:
  *  - the objects a sound driver hands over to its card (wrap_card.c),
  *    which the card frees, not the tracker;
- *  - the mixer controls the driver adds (wrap_ctl.c): their callbacks are
- *    protected calls;
+ *  - the mixer controls the driver adds (wrap_ctl.c) and the ops of its
+ *    PCM streams (wrap_pcm.c): their callbacks are protected calls;
  *  - the codec libraries: a driver's domain covers the codec modules it
  *    uses (nooks_sound_helpers, nooks/group.c), so snd_ac97_codec's
  *    controls, which call the driver's codec accessors, are entries of
  *    snd_intel8x0's domain.
- * PCM interposition and the sound shadow come with the sound class proper
- * (issue 12); until then a sound driver is restarted as a new card.
+ * The sound shadow comes with the sound class proper (issue 12); until
+ * then a sound driver is restarted as a new card.
  */
 #define pr_fmt(fmt) "nooks_sound: " fmt
 
@@ -24,6 +24,7 @@
 static const struct nooks_import_table * const nooks_sound_tables[] = {
 	&nooks_sound_card_imports,
 	&nooks_sound_ctl_imports,
+	&nooks_sound_pcm_imports,
 };
 
 /*
@@ -49,7 +50,7 @@ static struct nooks_iface nooks_sound_iface = {
 
 static int __init nooks_sound_init(void)
 {
-	int ret = nooks_snd_ctl_check();
+	int ret = nooks_snd_ctl_check() ?: nooks_snd_pcm_check();
 
 	if (ret)
 		return ret;

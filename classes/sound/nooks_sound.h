@@ -10,6 +10,9 @@
 
 extern const struct nooks_import_table nooks_sound_card_imports;
 extern const struct nooks_import_table nooks_sound_ctl_imports;
+extern const struct nooks_import_table nooks_sound_pcm_imports;
+
+int nooks_snd_pcm_check(void);
 
 int nooks_snd_ctl_check(void);
 void nooks_snd_ctl_exit(void);

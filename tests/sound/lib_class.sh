@@ -20,8 +20,10 @@ class_start() {
 # a mixer control's put: the master volume
 mixer() { amixer -q -c "$(card)" set Master "$1"; }
 
-# irq: interrupts come at each period of a running stream; mixer: set the
-# master volume (the codec library's put, then the driver's codec write)
+# irq, pointer: interrupts come at each period of a running stream, and
+# the pointer op is asked for the position then; trigger: the stream
+# starts; mixer: set the master volume (the codec library's put, then the
+# driver's codec write)
 class_trigger() {
 	case $1 in
 	mixer) mixer 50% > /dev/null 2>&1 ;;
@@ -31,7 +33,7 @@ class_trigger() {
 
 class_after() {
 	case $1 in
-	mixer) echo 0 ;;
+	mixer|trigger) echo 0 ;;
 	*) echo 3 ;;
 	esac
 }

@@ -2,14 +2,15 @@
 /*
  * Nooks: call-site binding of an isolated module's kernel imports.
  *
- * The isolated module's text is decoded instruction by instruction with the
- * kernel's x86 decoder, one function at a time (function bounds come from
- * the module's own kallsyms).  Every CALL rel32 (E8), JMP rel32 (E9, a tail
- * call) and Jcc rel32 (0F 8x) whose target is exactly the address of a
- * function in the import table is rewritten to reach the table's wrapper,
- * using text_poke_bp() under text_mutex.  Each patched site is recorded
- * (address, old displacement, import) so that unbinding restores the exact
- * original bytes.  Nothing outside the bound module changes.
+ * The call-site scanner (bind_scan.c) finds in the isolated module's text
+ * every CALL rel32 (E8), JMP rel32 (E9, a tail call) and Jcc rel32 (0F 8x)
+ * whose target is exactly the address of a function in the import table.
+ * This file keeps the bindings, rewrites each such site to reach the
+ * table's wrapper, using text_poke_bp() under text_mutex, and follows the
+ * bound module's state.  Each patched site is recorded (address, old
+ * displacement, import) so that unbinding restores the exact original
+ * bytes.  Nothing outside the bound module changes.  What is not
+ * redirected, by design, is listed at the top of bind_scan.c.
  *
  * text_poke_bp(), text_mutex and insn_decode() are not exported in 6.1 and
  * are resolved by name once, when nooks.ko loads (text.c).  That is acceptable here
@@ -18,21 +19,6 @@
  * static calls, ftrace, kprobes), and a missing symbol makes nooks.ko fail
  * to load instead of patching text by hand (CR0.WP or set_memory_rw()
  * games would race with the kernel's own text patching).
- *
- * Not redirected, by design:
- *  - address-taken imports: a kernel function whose address the module
- *    stores or passes as data (e.g. a callback such as
- *    delayed_work_timer_fn, or a function pointer in an ops table) is
- *    loaded with LEA/MOV and called later by the kernel or indirectly; only
- *    direct branches are rewritten;
- *  - calls through static calls (their sites belong to the static call
- *    machinery, which rewrites them at any time), through the retpoline
- *    thunks, or from code outside the module (e.g. a kernel helper the
- *    module passed a callback to);
- *  - branches carrying a prefix (length other than 5 or 6) - the compiler
- *    does not emit them for calls to kernel functions; they are counted as
- *    "skipped";
- *  - instructions hidden under a kprobe or optprobe at bind time.
  *
  * Init text: a module bound while MODULE_STATE_COMING also has its init
  * text patched.  When the module turns MODULE_STATE_LIVE, the loader frees
@@ -46,113 +32,20 @@
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
-#include <linux/elf.h>
 #include <linux/err.h>
-#include <linux/kallsyms.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
-#include <linux/static_call_types.h>
 #include <linux/string.h>
-#include <asm/insn.h>
 #include <asm/unaligned.h>
 
 #include "bind.h"
+#include "bind_priv.h"
 #include "symbols.h"
 #include "text.h"
-
-#define CALL_REL32_OPCODE	0xe8
-#define JMP_REL32_OPCODE	0xe9
-#define TWO_BYTE_ESCAPE		0x0f
-#define BRANCH_REL32_LEN	5
-#define JCC_REL32_LEN		6
-
-enum nooks_site_kind {
-	NOOKS_SITE_CALL,
-	NOOKS_SITE_JMP,
-	NOOKS_SITE_JCC,
-	NOOKS_SITE_KINDS
-};
-
-static const char * const nooks_site_kind_name[NOOKS_SITE_KINDS] = {
-	[NOOKS_SITE_CALL] = "call",
-	[NOOKS_SITE_JMP] = "jmp",
-	[NOOKS_SITE_JCC] = "jcc",
-};
-
-/**
- * struct nooks_site - one rewritten branch
- * @addr: address of the branch's first byte
- * @old_disp: rel32 displacement before binding (reaches the kernel function)
- * @imp: index of the import in the binding's table
- * @len: instruction length (5 for E8/E9, 6 for 0F 8x)
- * @kind: enum nooks_site_kind
- * @init: the site is in init text
- */
-struct nooks_site {
-	unsigned long addr;
-	s32 old_disp;
-	u16 imp;
-	u8 len;
-	u8 kind;
-	bool init;
-};
-
-/**
- * struct nooks_bound_import - one resolved import of a binding
- * @sym: kernel function name (own copy)
- * @target: its address
- * @wrapper: address of the wrapper the module now calls
- * @sites: patched sites per kind
- * @init_sites: how many of them are in init text
- * @init_dropped: init sites forgotten when the module went live
- */
-struct nooks_bound_import {
-	const char *sym;
-	unsigned long target;
-	unsigned long wrapper;
-	unsigned int sites[NOOKS_SITE_KINDS];
-	unsigned int init_sites;
-	unsigned int init_dropped;
-};
-
-/**
- * struct nooks_binding - record of everything patched in one module
- * @node: entry in nooks_bindings while @mod is bound
- * @mod: bound module; NULL once it went away (sites already restored)
- * @name: module name, kept for nooks_binding_show() after @mod went away
- * @nimp: number of imports
- * @imp: the imports
- * @nsites: number of patched sites in @sites
- * @cap: allocated entries in @sites
- * @sites: the patched sites, in address order
- * @skipped: matching branches that could not be rewritten
- * @init_dropped: init sites forgotten when the module went live
- */
-struct nooks_binding {
-	struct list_head node;
-	struct module *mod;
-	char name[MODULE_NAME_LEN];
-	unsigned int nimp;
-	struct nooks_bound_import *imp;
-	unsigned int nsites;
-	unsigned int cap;
-	struct nooks_site *sites;
-	unsigned int skipped;
-	unsigned int init_dropped;
-};
-
-/* A stretch of text decoded linearly: one function. */
-struct nooks_range {
-	unsigned long start;
-	unsigned long end;	/* 0 until known */
-	unsigned long limit;	/* end of the text region holding @start */
-	bool init;
-};
 
 /* bind.c works only once nooks_bind_init() succeeded */
 static bool nooks_bind_ready;
@@ -181,265 +74,6 @@ static void nooks_free_binding(struct nooks_binding *b)
 	kfree(b->imp);
 	kvfree(b->sites);
 	kfree(b);
-}
-
-static bool nooks_in(unsigned long addr, const struct module_layout *l)
-{
-	unsigned long base = (unsigned long)l->base;
-
-	return l->base && addr >= base && addr < base + l->text_size;
-}
-
-static int nooks_range_cmp(const void *a, const void *b)
-{
-	const struct nooks_range *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	/* Same start (aliases): longest first, so the others are skipped. */
-	if (x->end != y->end)
-		return x->end > y->end ? -1 : 1;
-	return 0;
-}
-
-/*
- * Function ranges of the module's text from its kallsyms.  While the module
- * is COMING, mod->kallsyms is the full symbol table (init symbols too);
- * once LIVE it is the core-only copy.  Symbols are read with preemption
- * disabled, as the kernel's own module kallsyms walkers do.
- */
-static int nooks_collect_ranges(struct module *mod, bool with_init,
-				struct nooks_range **out, unsigned int *nr_out)
-{
-	const struct mod_kallsyms *ks;
-	struct nooks_range *r;
-	unsigned int num, i, nr = 0;
-
-	preempt_disable();
-	ks = rcu_dereference_sched(mod->kallsyms);
-	num = ks ? ks->num_symtab : 0;
-	preempt_enable();
-	if (!num)
-		return -ENOENT;
-
-	r = kvmalloc_array(num, sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-
-	preempt_disable();
-	ks = rcu_dereference_sched(mod->kallsyms);
-	for (i = 0; ks && i < ks->num_symtab && nr < num; i++) {
-		const Elf_Sym *sym = &ks->symtab[i];
-		unsigned int type = ELF_ST_TYPE(sym->st_info);
-		unsigned long v = sym->st_value;
-		const struct module_layout *l;
-
-		if (sym->st_shndx == SHN_UNDEF ||
-		    (type != STT_FUNC && type != STT_NOTYPE))
-			continue;
-		if (nooks_in(v, &mod->core_layout))
-			l = &mod->core_layout;
-		else if (with_init && nooks_in(v, &mod->init_layout))
-			l = &mod->init_layout;
-		else
-			continue;
-
-		r[nr].start = v;
-		r[nr].limit = (unsigned long)l->base + l->text_size;
-		r[nr].end = sym->st_size ? min(v + sym->st_size, r[nr].limit) : 0;
-		r[nr].init = l == &mod->init_layout;
-		nr++;
-	}
-	preempt_enable();
-
-	sort(r, nr, sizeof(*r), nooks_range_cmp, NULL);
-
-	/* A symbol without a size runs to the next symbol. */
-	for (i = 0; i < nr; i++) {
-		unsigned int j;
-
-		if (r[i].end)
-			continue;
-		r[i].end = r[i].limit;
-		for (j = i + 1; j < nr; j++) {
-			if (r[j].start > r[i].start) {
-				r[i].end = min(r[j].start, r[i].limit);
-				break;
-			}
-		}
-	}
-
-	*out = r;
-	*nr_out = nr;
-	return 0;
-}
-
-#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
-static bool nooks_is_static_call_site(struct module *mod, unsigned long addr)
-{
-	int i;
-
-	for (i = 0; i < mod->num_static_call_sites; i++) {
-		struct static_call_site *s = &mod->static_call_sites[i];
-
-		if ((unsigned long)&s->addr + s->addr == addr)
-			return true;
-	}
-	return false;
-}
-#else
-static bool nooks_is_static_call_site(struct module *mod, unsigned long addr)
-{
-	return false;
-}
-#endif
-
-/* Kind of a direct rel32 branch, or -1.  @len is the expected length. */
-static int nooks_branch_kind(const struct insn *insn, unsigned int *len)
-{
-	u8 op0 = insn->opcode.bytes[0];
-
-	if (insn->opcode.nbytes == 1 && op0 == CALL_REL32_OPCODE) {
-		*len = BRANCH_REL32_LEN;
-		return NOOKS_SITE_CALL;
-	}
-	if (insn->opcode.nbytes == 1 && op0 == JMP_REL32_OPCODE) {
-		*len = BRANCH_REL32_LEN;
-		return NOOKS_SITE_JMP;
-	}
-	if (insn->opcode.nbytes == 2 && op0 == TWO_BYTE_ESCAPE &&
-	    (insn->opcode.bytes[1] & 0xf0) == 0x80) {
-		*len = JCC_REL32_LEN;
-		return NOOKS_SITE_JCC;
-	}
-	return -1;
-}
-
-static bool nooks_disp32(unsigned long next_ip, unsigned long to, s32 *disp)
-{
-	long d = (long)(to - next_ip);
-
-	if (d != (s32)d)
-		return false;
-	*disp = d;
-	return true;
-}
-
-static int nooks_add_site(struct nooks_binding *b, unsigned long addr,
-			  const struct insn *insn, int kind, unsigned int imp,
-			  bool init)
-{
-	struct nooks_bound_import *bi = &b->imp[imp];
-	struct nooks_site *s;
-	s32 disp;
-
-	if (!nooks_disp32(addr + insn->length, bi->wrapper, &disp)) {
-		pr_err("%s: wrapper %ps for %s out of rel32 reach of %pS\n",
-		       b->name, (void *)bi->wrapper, bi->sym, (void *)addr);
-		return -ERANGE;
-	}
-
-	if (b->nsites == b->cap) {
-		unsigned int cap = b->cap ? 2 * b->cap : 64;
-		struct nooks_site *n;
-
-		n = kvrealloc(b->sites, b->cap * sizeof(*n), cap * sizeof(*n),
-			      GFP_KERNEL);
-		if (!n)
-			return -ENOMEM;
-		b->sites = n;
-		b->cap = cap;
-	}
-
-	s = &b->sites[b->nsites++];
-	s->addr = addr;
-	s->old_disp = insn->immediate.value;
-	s->imp = imp;
-	s->len = insn->length;
-	s->kind = kind;
-	s->init = init;
-	bi->sites[kind]++;
-	if (init)
-		bi->init_sites++;
-	return 0;
-}
-
-static int nooks_check_insn(struct nooks_binding *b, struct module *mod,
-			    unsigned long addr, const struct insn *insn,
-			    bool init)
-{
-	unsigned long target;
-	unsigned int i, len;
-	int kind;
-
-	kind = nooks_branch_kind(insn, &len);
-	if (kind < 0)
-		return 0;
-
-	target = addr + insn->length + (long)insn->immediate.value;
-	for (i = 0; i < b->nimp; i++)
-		if (b->imp[i].target == target)
-			break;
-	if (i == b->nimp)
-		return 0;
-
-	if (insn->length != len || nooks_is_static_call_site(mod, addr)) {
-		pr_warn("%s: not rewriting %s at %pS to %s\n", b->name,
-			nooks_site_kind_name[kind], (void *)addr, b->imp[i].sym);
-		b->skipped++;
-		return 0;
-	}
-	return nooks_add_site(b, addr, insn, kind, i, init);
-}
-
-/*
- * Decode [start, end) linearly and record matching branches.  Returns
- * where decoding stopped (normally @end); a byte sequence the decoder
- * rejects ends the function early rather than guessing a resync point.
- */
-static unsigned long nooks_scan_range(struct nooks_binding *b,
-				      struct module *mod, unsigned long start,
-				      unsigned long end, bool init, int *err)
-{
-	unsigned long p = start;
-
-	while (p < end) {
-		struct insn insn;
-		int avail = min_t(unsigned long, MAX_INSN_SIZE, end - p);
-
-		if (nooks_text_decode(&insn, (void *)p, avail) < 0 ||
-		    !insn.length) {
-			pr_debug("%s: cannot decode at %pS, skipping rest\n",
-				 b->name, (void *)p);
-			break;
-		}
-		*err = nooks_check_insn(b, mod, p, &insn, init);
-		if (*err)
-			break;
-		p += insn.length;
-	}
-	return p;
-}
-
-static int nooks_scan(struct nooks_binding *b, struct module *mod,
-		      const struct nooks_range *r, unsigned int nr)
-{
-	unsigned long cursor = 0;
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; i < nr && !err; i++) {
-		unsigned long start = r[i].start;
-
-		/* Aliases and nested symbols: never decode a byte twice. */
-		if (r[i].end <= cursor)
-			continue;
-		if (start < cursor)
-			start = cursor;
-		cursor = nooks_scan_range(b, mod, start, r[i].end, r[i].init,
-					  &err);
-	}
-	return err;
 }
 
 /* Does the site currently branch with displacement @disp? */

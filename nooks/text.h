@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * nooks/text.h - the kernel's instruction decoder and text patching, for
- * call-site binding (bind.c) and the fault injector's code mutations
- * (swifi/mutate.c).
+ * call-site binding (bind_scan.c, bind.c) and the fault injector's code
+ * mutations (swifi/mutate.c).
  */
 #ifndef _NOOKS_TEXT_H
 #define _NOOKS_TEXT_H

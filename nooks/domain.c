@@ -171,13 +171,16 @@ struct nooks_domain *nooks_domain_of_pdrv(const struct pci_driver *pdrv)
 }
 
 /**
- * nooks_domain_of_caller() - the domain of the driver that called a wrapper
+ * nooks_domain_find_caller() - the domain of the driver that called a wrapper
  * @ret_ip: the wrapper's return address
+ * @any_mode: also when the domain is native (mode off), for the wrappers
+ *	that undo a registration whatever the mode
  *
  * Return: the domain, or NULL when the caller is not an isolated driver
  * (then the wrapper just forwards the call).
  */
-struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip)
+struct nooks_domain *nooks_domain_find_caller(unsigned long ret_ip,
+					      bool any_mode)
 {
 	struct nooks_domain *dom = nooks_domain_of_ip(ret_ip);
 	struct nooks_frame *f;
@@ -196,7 +199,14 @@ struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip)
 		dom = f ? f->dom : NULL;
 		preempt_enable();
 	}
-	return dom && dom->mode != NOOKS_MODE_OFF ? dom : NULL;
+	return dom && (any_mode || dom->mode != NOOKS_MODE_OFF) ? dom : NULL;
+}
+EXPORT_SYMBOL_GPL(nooks_domain_find_caller);
+
+/* nooks_domain_find_caller() of an isolated domain only. */
+struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip)
+{
+	return nooks_domain_find_caller(ret_ip, false);
 }
 EXPORT_SYMBOL_GPL(nooks_domain_of_caller);
 

@@ -227,6 +227,8 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode);
 struct nooks_domain *nooks_domain_of_ip(unsigned long ip);
 bool nooks_domain_in_text(struct nooks_domain *dom, unsigned long ip);
 struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip);
+struct nooks_domain *nooks_domain_find_caller(unsigned long ret_ip,
+					      bool any_mode);
 struct nooks_domain *nooks_domain_of_pdrv(const struct pci_driver *pdrv);
 void nooks_domain_fail(struct nooks_domain *dom, int kind);
 int nooks_domain_init(void);

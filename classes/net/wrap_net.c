@@ -100,8 +100,8 @@ static int nooks_register_netdev(struct net_device *dev)
  */
 static void nooks_unregister_netdev(struct net_device *dev)
 {
-	struct nooks_domain *dom = nooks_caller_domain() ?:
-		nooks_domain_of_ip((unsigned long)__builtin_return_address(0));
+	struct nooks_domain *dom = nooks_domain_find_caller(
+		(unsigned long)__builtin_return_address(0), true);
 
 	unregister_netdev(dev);
 	if (dom) {

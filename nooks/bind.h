@@ -26,6 +26,16 @@ struct nooks_import {
 	void *wrapper;
 };
 
+/**
+ * NOOKS_IMPORT() - an entry of an import table, checked at build time
+ * @fn: the kernel function (declared by its header)
+ * @wrapper: the wrapper the driver calls instead; it must have @fn's
+ *	prototype, or the build fails
+ */
+#define NOOKS_IMPORT(fn, wrapper)					\
+	{ #fn, (void *)(wrapper) +					\
+	       BUILD_BUG_ON_ZERO(!__same_type(&(fn), &(wrapper))) }
+
 struct nooks_binding;
 
 struct nooks_binding *nooks_bind_module(struct module *mod,

@@ -107,12 +107,12 @@ NOOKS_RELEASE(pcim_iomap)
 }
 
 static const struct nooks_import nooks_devres_list[] = {
-	{ "devm_kmalloc", nooks_devm_kmalloc },
-	{ "devm_kfree", nooks_devm_kfree },
-	{ "pcim_enable_device", nooks_pcim_enable_device },
-	{ "pcim_iomap", nooks_pcim_iomap },
-	{ "pcim_iounmap", nooks_pcim_iounmap },
-	{ "pcim_iomap_regions", nooks_pcim_iomap_regions },
+	NOOKS_IMPORT(devm_kmalloc, nooks_devm_kmalloc),
+	NOOKS_IMPORT(devm_kfree, nooks_devm_kfree),
+	NOOKS_IMPORT(pcim_enable_device, nooks_pcim_enable_device),
+	NOOKS_IMPORT(pcim_iomap, nooks_pcim_iomap),
+	NOOKS_IMPORT(pcim_iounmap, nooks_pcim_iounmap),
+	NOOKS_IMPORT(pcim_iomap_regions, nooks_pcim_iomap_regions),
 };
 
 const struct nooks_import_table nooks_devres_imports = {

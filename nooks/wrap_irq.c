@@ -274,10 +274,10 @@ NOOKS_RELEASE(devm_irq)
 }
 
 static const struct nooks_import nooks_irq_list[] = {
-	{ "request_threaded_irq", nooks_request_threaded_irq },
-	{ "free_irq", nooks_free_irq },
-	{ "devm_request_threaded_irq", nooks_devm_request_threaded_irq },
-	{ "devm_free_irq", nooks_devm_free_irq },
+	NOOKS_IMPORT(request_threaded_irq, nooks_request_threaded_irq),
+	NOOKS_IMPORT(free_irq, nooks_free_irq),
+	NOOKS_IMPORT(devm_request_threaded_irq, nooks_devm_request_threaded_irq),
+	NOOKS_IMPORT(devm_free_irq, nooks_devm_free_irq),
 };
 
 const struct nooks_import_table nooks_irq_imports = {

@@ -340,16 +340,16 @@ void nooks_locks_init(void)
 }
 
 static const struct nooks_import nooks_lock_list[] = {
-	{ "_raw_spin_lock", nooks_raw_spin_lock },
-	{ "_raw_spin_lock_bh", nooks_raw_spin_lock_bh },
-	{ "_raw_spin_lock_irq", nooks_raw_spin_lock_irq },
-	{ "_raw_spin_lock_irqsave", nooks_raw_spin_lock_irqsave },
-	{ "_raw_spin_trylock", nooks_raw_spin_trylock },
-	{ "_raw_spin_trylock_bh", nooks_raw_spin_trylock_bh },
-	{ "_raw_spin_unlock", nooks_raw_spin_unlock },
-	{ "_raw_spin_unlock_bh", nooks_raw_spin_unlock_bh },
-	{ "_raw_spin_unlock_irq", nooks_raw_spin_unlock_irq },
-	{ "_raw_spin_unlock_irqrestore", nooks_raw_spin_unlock_irqrestore },
+	NOOKS_IMPORT(_raw_spin_lock, nooks_raw_spin_lock),
+	NOOKS_IMPORT(_raw_spin_lock_bh, nooks_raw_spin_lock_bh),
+	NOOKS_IMPORT(_raw_spin_lock_irq, nooks_raw_spin_lock_irq),
+	NOOKS_IMPORT(_raw_spin_lock_irqsave, nooks_raw_spin_lock_irqsave),
+	NOOKS_IMPORT(_raw_spin_trylock, nooks_raw_spin_trylock),
+	NOOKS_IMPORT(_raw_spin_trylock_bh, nooks_raw_spin_trylock_bh),
+	NOOKS_IMPORT(_raw_spin_unlock, nooks_raw_spin_unlock),
+	NOOKS_IMPORT(_raw_spin_unlock_bh, nooks_raw_spin_unlock_bh),
+	NOOKS_IMPORT(_raw_spin_unlock_irq, nooks_raw_spin_unlock_irq),
+	NOOKS_IMPORT(_raw_spin_unlock_irqrestore, nooks_raw_spin_unlock_irqrestore),
 };
 
 const struct nooks_import_table nooks_lock_imports = {

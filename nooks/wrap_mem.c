@@ -212,22 +212,22 @@ NOOKS_RELEASE(pages)
 }
 
 static const struct nooks_import nooks_mem_list[] = {
-	{ "__kmalloc", nooks_kmalloc },
-	{ "__kmalloc_node", nooks_kmalloc_node },
-	{ "kmalloc_trace", nooks_kmalloc_trace },
-	{ "kmalloc_node_trace", nooks_kmalloc_node_trace },
-	{ "kmem_cache_alloc", nooks_kmem_cache_alloc },
-	{ "kfree", nooks_kfree },
-	{ "kmem_cache_free", nooks_kmem_cache_free },
-	{ "vmalloc", nooks_vmalloc },
-	{ "vzalloc", nooks_vzalloc },
-	{ "vfree", nooks_vfree },
-	{ "__get_free_pages", nooks_get_free_pages },
-	{ "free_pages", nooks_free_pages },
-	{ "dma_alloc_attrs", nooks_dma_alloc_attrs },
-	{ "dma_free_attrs", nooks_dma_free_attrs },
-	{ "dma_map_page_attrs", nooks_dma_map_page_attrs },
-	{ "dma_unmap_page_attrs", nooks_dma_unmap_page_attrs },
+	NOOKS_IMPORT(__kmalloc, nooks_kmalloc),
+	NOOKS_IMPORT(__kmalloc_node, nooks_kmalloc_node),
+	NOOKS_IMPORT(kmalloc_trace, nooks_kmalloc_trace),
+	NOOKS_IMPORT(kmalloc_node_trace, nooks_kmalloc_node_trace),
+	NOOKS_IMPORT(kmem_cache_alloc, nooks_kmem_cache_alloc),
+	NOOKS_IMPORT(kfree, nooks_kfree),
+	NOOKS_IMPORT(kmem_cache_free, nooks_kmem_cache_free),
+	NOOKS_IMPORT(vmalloc, nooks_vmalloc),
+	NOOKS_IMPORT(vzalloc, nooks_vzalloc),
+	NOOKS_IMPORT(vfree, nooks_vfree),
+	NOOKS_IMPORT(__get_free_pages, nooks_get_free_pages),
+	NOOKS_IMPORT(free_pages, nooks_free_pages),
+	NOOKS_IMPORT(dma_alloc_attrs, nooks_dma_alloc_attrs),
+	NOOKS_IMPORT(dma_free_attrs, nooks_dma_free_attrs),
+	NOOKS_IMPORT(dma_map_page_attrs, nooks_dma_map_page_attrs),
+	NOOKS_IMPORT(dma_unmap_page_attrs, nooks_dma_unmap_page_attrs),
 };
 
 const struct nooks_import_table nooks_mem_imports = {

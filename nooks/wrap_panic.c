@@ -39,7 +39,7 @@ static __printf(2, 3) void nooks_panic_abort(unsigned long ip,
 	nooks_fault_abort(NOOKS_FAULT_PANIC, ip);
 }
 
-static __printf(1, 2) __cold void nooks_panic(const char *fmt, ...)
+static __printf(1, 2) __cold __noreturn void nooks_panic(const char *fmt, ...)
 {
 	unsigned long ip = (unsigned long)__builtin_return_address(0);
 	struct va_format vaf;
@@ -52,7 +52,7 @@ static __printf(1, 2) __cold void nooks_panic(const char *fmt, ...)
 	panic("%pV", &vaf);
 }
 
-static __cold void nooks_stack_chk_fail(void)
+static __cold __noreturn void nooks_stack_chk_fail(void)
 {
 	unsigned long ip = (unsigned long)__builtin_return_address(0);
 
@@ -60,7 +60,7 @@ static __cold void nooks_stack_chk_fail(void)
 	panic("stack-protector: Kernel stack is corrupted in: %pB", (void *)ip);
 }
 
-static __cold void nooks_fortify_panic(const char *name)
+static __cold __noreturn void nooks_fortify_panic(const char *name)
 {
 	unsigned long ip = (unsigned long)__builtin_return_address(0);
 
@@ -69,9 +69,9 @@ static __cold void nooks_fortify_panic(const char *name)
 }
 
 static const struct nooks_import nooks_panic_list[] = {
-	{ "panic", nooks_panic },
-	{ "__stack_chk_fail", nooks_stack_chk_fail },
-	{ "fortify_panic", nooks_fortify_panic },
+	NOOKS_IMPORT(panic, nooks_panic),
+	{ "__stack_chk_fail", nooks_stack_chk_fail },	/* no header declares it */
+	NOOKS_IMPORT(fortify_panic, nooks_fortify_panic),
 };
 
 const struct nooks_import_table nooks_panic_imports = {

@@ -211,19 +211,19 @@ NOOKS_RELEASE(tasklet)
 }
 
 static const struct nooks_import nooks_sched_list[] = {
-	{ "init_timer_key", nooks_init_timer_key },
-	{ "mod_timer", nooks_mod_timer },
-	{ "add_timer", nooks_add_timer },
-	{ "timer_delete_sync", nooks_timer_delete_sync },
-	{ "timer_delete", nooks_timer_delete },
-	{ "queue_work_on", nooks_queue_work_on },
-	{ "queue_delayed_work_on", nooks_queue_delayed_work_on },
-	{ "mod_delayed_work_on", nooks_mod_delayed_work_on },
-	{ "cancel_work_sync", nooks_cancel_work_sync },
-	{ "cancel_delayed_work_sync", nooks_cancel_delayed_work_sync },
-	{ "tasklet_setup", nooks_tasklet_setup },
-	{ "__tasklet_schedule", nooks_tasklet_schedule },
-	{ "tasklet_kill", nooks_tasklet_kill },
+	NOOKS_IMPORT(init_timer_key, nooks_init_timer_key),
+	NOOKS_IMPORT(mod_timer, nooks_mod_timer),
+	NOOKS_IMPORT(add_timer, nooks_add_timer),
+	NOOKS_IMPORT(timer_delete_sync, nooks_timer_delete_sync),
+	NOOKS_IMPORT(timer_delete, nooks_timer_delete),
+	NOOKS_IMPORT(queue_work_on, nooks_queue_work_on),
+	NOOKS_IMPORT(queue_delayed_work_on, nooks_queue_delayed_work_on),
+	NOOKS_IMPORT(mod_delayed_work_on, nooks_mod_delayed_work_on),
+	NOOKS_IMPORT(cancel_work_sync, nooks_cancel_work_sync),
+	NOOKS_IMPORT(cancel_delayed_work_sync, nooks_cancel_delayed_work_sync),
+	NOOKS_IMPORT(tasklet_setup, nooks_tasklet_setup),
+	NOOKS_IMPORT(__tasklet_schedule, nooks_tasklet_schedule),
+	NOOKS_IMPORT(tasklet_kill, nooks_tasklet_kill),
 };
 
 const struct nooks_import_table nooks_sched_imports = {

@@ -214,14 +214,14 @@ struct nooks_obj_type nooks_net_obj_napi = {
 EXPORT_SYMBOL_GPL(nooks_net_obj_napi);
 
 static const struct nooks_import nooks_net_list[] = {
-	{ "alloc_etherdev_mqs", nooks_alloc_etherdev_mqs },
-	{ "free_netdev", nooks_free_netdev },
-	{ "register_netdev", nooks_register_netdev },
-	{ "unregister_netdev", nooks_unregister_netdev },
-	{ "netif_napi_add_weight", nooks_netif_napi_add_weight },
-	{ "__netif_napi_del", nooks_netif_napi_del },
-	{ "napi_enable", nooks_napi_enable },
-	{ "napi_disable", nooks_napi_disable },
+	NOOKS_IMPORT(alloc_etherdev_mqs, nooks_alloc_etherdev_mqs),
+	NOOKS_IMPORT(free_netdev, nooks_free_netdev),
+	NOOKS_IMPORT(register_netdev, nooks_register_netdev),
+	NOOKS_IMPORT(unregister_netdev, nooks_unregister_netdev),
+	NOOKS_IMPORT(netif_napi_add_weight, nooks_netif_napi_add_weight),
+	NOOKS_IMPORT(__netif_napi_del, nooks_netif_napi_del),
+	NOOKS_IMPORT(napi_enable, nooks_napi_enable),
+	NOOKS_IMPORT(napi_disable, nooks_napi_disable),
 };
 
 const struct nooks_import_table nooks_net_imports = {

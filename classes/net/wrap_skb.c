@@ -136,19 +136,19 @@ struct nooks_obj_type nooks_net_obj_skb = {
 EXPORT_SYMBOL_GPL(nooks_net_obj_skb);
 
 static const struct nooks_import nooks_skb_list[] = {
-	{ "__netdev_alloc_skb", nooks_netdev_alloc_skb },
-	{ "__napi_alloc_skb", nooks_napi_alloc_skb },
-	{ "build_skb", nooks_build_skb },
-	{ "napi_build_skb", nooks_napi_build_skb },
-	{ "napi_gro_receive", nooks_napi_gro_receive },
-	{ "netif_receive_skb", nooks_netif_receive_skb },
-	{ "netif_rx", nooks_netif_rx },
-	{ "kfree_skb_reason", nooks_kfree_skb_reason },
-	{ "consume_skb", nooks_consume_skb },
-	{ "napi_consume_skb", nooks_napi_consume_skb },
-	{ "__dev_kfree_skb_any", nooks_dev_kfree_skb_any },
-	{ "__dev_kfree_skb_irq", nooks_dev_kfree_skb_irq },
-	{ "__skb_pad", nooks_skb_pad },
+	NOOKS_IMPORT(__netdev_alloc_skb, nooks_netdev_alloc_skb),
+	NOOKS_IMPORT(__napi_alloc_skb, nooks_napi_alloc_skb),
+	NOOKS_IMPORT(build_skb, nooks_build_skb),
+	NOOKS_IMPORT(napi_build_skb, nooks_napi_build_skb),
+	NOOKS_IMPORT(napi_gro_receive, nooks_napi_gro_receive),
+	NOOKS_IMPORT(netif_receive_skb, nooks_netif_receive_skb),
+	NOOKS_IMPORT(netif_rx, nooks_netif_rx),
+	NOOKS_IMPORT(kfree_skb_reason, nooks_kfree_skb_reason),
+	NOOKS_IMPORT(consume_skb, nooks_consume_skb),
+	NOOKS_IMPORT(napi_consume_skb, nooks_napi_consume_skb),
+	NOOKS_IMPORT(__dev_kfree_skb_any, nooks_dev_kfree_skb_any),
+	NOOKS_IMPORT(__dev_kfree_skb_irq, nooks_dev_kfree_skb_irq),
+	NOOKS_IMPORT(__skb_pad, nooks_skb_pad),
 };
 
 const struct nooks_import_table nooks_net_skb_imports = {

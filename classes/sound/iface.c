@@ -4,8 +4,9 @@
  * isolation layer, registered with nooks.ko as a struct nooks_iface.
  *
  * What it covers so far:
- *  - the objects a sound driver hands over to its card (wrap_card.c),
- *    which the card frees, not the tracker;
+ *  - the cards (tracked class objects) and the objects a sound driver
+ *    hands over to its card (wrap_card.c), which the card frees, not the
+ *    tracker;
  *  - the mixer controls the driver adds (wrap_ctl.c) and the ops of its
  *    PCM streams (wrap_pcm.c): their callbacks are protected calls;
  *  - the codec libraries: a driver's domain covers the codec modules it
@@ -27,6 +28,10 @@ static const struct nooks_import_table * const nooks_sound_tables[] = {
 	&nooks_sound_pcm_imports,
 };
 
+static struct nooks_obj_type * const nooks_sound_types[] = {
+	&nooks_snd_obj_card, &nooks_snd_obj_card_devm,
+};
+
 /*
  * The codec libraries of the PCI sound drivers, and HDA's codec core and
  * codec drivers: they run code for one card's driver.
@@ -45,6 +50,8 @@ static struct nooks_iface nooks_sound_iface = {
 	.owner		= THIS_MODULE,
 	.imports	= nooks_sound_tables,
 	.nr_imports	= ARRAY_SIZE(nooks_sound_tables),
+	.types		= nooks_sound_types,
+	.nr_types	= ARRAY_SIZE(nooks_sound_types),
 	.helpers	= nooks_sound_helpers,
 };
 

@@ -9,6 +9,8 @@
 #include "iface.h"
 
 extern const struct nooks_import_table nooks_sound_card_imports;
+extern struct nooks_obj_type nooks_snd_obj_card;
+extern struct nooks_obj_type nooks_snd_obj_card_devm;
 extern const struct nooks_import_table nooks_sound_ctl_imports;
 extern const struct nooks_import_table nooks_sound_pcm_imports;
 

@@ -186,7 +186,7 @@ static int nooks_snd_ctl_add(struct snd_card *card, struct snd_kcontrol *kctl)
 }
 
 static const struct nooks_import nooks_snd_ctl_list[] = {
-	{ "snd_ctl_add", nooks_snd_ctl_add },
+	NOOKS_IMPORT(snd_ctl_add, nooks_snd_ctl_add),
 };
 
 const struct nooks_import_table nooks_sound_ctl_imports = {

@@ -232,7 +232,7 @@ native:
 }
 
 static const struct nooks_import nooks_snd_pcm_list[] = {
-	{ "snd_pcm_set_ops", nooks_snd_pcm_set_ops },
+	NOOKS_IMPORT(snd_pcm_set_ops, nooks_snd_pcm_set_ops),
 };
 
 const struct nooks_import_table nooks_sound_pcm_imports = {

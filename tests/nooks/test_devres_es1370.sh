@@ -30,10 +30,11 @@ echo snd_ens1370 > $SYS/add
 tap_cmd "isolate snd_ens1370 (live: devices re-bound)" \
 	sh -c "echo isolate > $S/mode && [ \"\$(cat $S/state)\" = running ]"
 tap_ok $([ -n "$(card)" ] && echo 1 || echo 0) "the card is back (card $(card))"
-irq=$(count devm_irq) pcim=$(count pcim_enable) total=$(sed -n 's/^total //p' $O)
-echo "# tracked: devm_irq $irq, pcim_enable $pcim, total $total"
-tap_ok $([ "$irq" = 1 ] && [ "$pcim" = 1 ] && echo 1 || echo 0) \
-	"the devm interrupt and the managed PCI enable are tracked"
+irq=$(count devm_irq) pcim=$(count pcim_enable) card=$(count snd_card_devm)
+total=$(sed -n 's/^total //p' $O)
+echo "# tracked: devm_irq $irq, pcim_enable $pcim, snd_card_devm $card, total $total"
+tap_ok $([ "$irq" = 1 ] && [ "$pcim" = 1 ] && [ "$card" = 1 ] && echo 1 || echo 0) \
+	"the devm interrupt, the managed PCI enable and the managed card are tracked"
 tap_ok $([ "$(count kmalloc)" = 0 ] && [ "$(cat $S/classes)" = sound ] &&
 	echo 1 || echo 0) \
 	"the codec given to the card is not tracked as the driver's ($(count kmalloc) kmalloc)"
@@ -54,9 +55,10 @@ tap_ok $ok "contained in irq_handler, hardirq context"
 
 wait_for 5 has_card && ok=1 || ok=0
 tap_ok $ok "the restarted driver registered its card (card $(card))"
-irq2=$(count devm_irq) pcim2=$(count pcim_enable) total2=$(sed -n 's/^total //p' $O)
-echo "# tracked after: devm_irq $irq2, pcim_enable $pcim2, total $total2"
-tap_ok $([ "$irq2" = "$irq" ] && [ "$pcim2" = "$pcim" ] &&
+irq2=$(count devm_irq) pcim2=$(count pcim_enable) card2=$(count snd_card_devm)
+total2=$(sed -n 's/^total //p' $O)
+echo "# tracked after: devm_irq $irq2, pcim_enable $pcim2, snd_card_devm $card2, total $total2"
+tap_ok $([ "$irq2" = "$irq" ] && [ "$pcim2" = "$pcim" ] && [ "$card2" = "$card" ] &&
 	[ "$total2" = "$total" ] && echo 1 || echo 0) \
 	"tracked objects back to the baseline after the restart"
 out=$(play 1 2>&1)

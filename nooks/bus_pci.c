@@ -142,22 +142,29 @@ static int nooks_collect_dev(struct device *dev, void *data)
 	struct nooks_devlist *l = data;
 
 	if (l->n < l->max)
-		l->devs[l->n++] = get_device(dev);
+		l->devs[l->n++].dev = get_device(dev);
 	return 0;
 }
 
 /**
- * nooks_pci_unbind_devices() - unbind the driver from all its devices
+ * nooks_pci_hold_devices() - take hold of the driver's devices
  * @dom: the domain
  * @l: receives the devices, with a reference each, for
- *	nooks_pci_bind_devices()
+ *	nooks_pci_unbind_devices() and then nooks_pci_bind_devices() (or
+ *	nooks_pci_put_devices())
  *
- * Return: 0 or -ENOMEM.
+ * An enabled device stays enabled until the hold is dropped, whatever the
+ * driver and the tracker do meanwhile: disabling a PCI device and
+ * enabling it again go through the platform's interrupt routing (ACPI
+ * methods, interpreted: 130 ms each way for a QEMU NIC), and a restart
+ * needs neither. The re-probe's pci_enable_device() then only counts.
+ *
+ * Return: 0, -ENOMEM or -EINVAL (@l is empty then).
  */
-int nooks_pci_unbind_devices(struct nooks_domain *dom,
-				struct nooks_devlist *l)
+int nooks_pci_hold_devices(struct nooks_domain *dom, struct nooks_devlist *l)
 {
 	struct pci_driver *pdrv = dom->pdrv;
+	struct nooks_held_dev *h;
 	unsigned int i, n = 0;
 
 	l->n = 0;
@@ -173,29 +180,62 @@ int nooks_pci_unbind_devices(struct nooks_domain *dom,
 	if (!l->devs)
 		return -ENOMEM;
 	l->max = n;
-	if (driver_for_each_device(&pdrv->driver, NULL, l, nooks_collect_dev))
+	if (driver_for_each_device(&pdrv->driver, NULL, l, nooks_collect_dev)) {
+		nooks_pci_put_devices(l);
 		return -EINVAL;
-	for (i = 0; i < l->n; i++)
-		device_release_driver(l->devs[i]);
-	/* the driver core freed the device-managed objects */
-	nooks_track_forget_devres(dom);
-	nooks_irq_purge(dom);
+	}
+	for (i = 0; i < l->n; i++) {
+		h = &l->devs[i];
+		if (dev_is_pci(h->dev) && pci_is_enabled(to_pci_dev(h->dev)))
+			h->enabled = !pci_enable_device(to_pci_dev(h->dev));
+	}
 	return 0;
 }
 
-/* Drop @l's devices without binding them (fail-stop). */
+/**
+ * nooks_pci_unbind_devices() - unbind the driver from the held devices
+ * @dom: the domain
+ * @l: its devices, from nooks_pci_hold_devices()
+ */
+void nooks_pci_unbind_devices(struct nooks_domain *dom,
+			      struct nooks_devlist *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		device_release_driver(l->devs[i].dev);
+	/* the driver core freed the device-managed objects */
+	nooks_track_forget_devres(dom);
+	nooks_irq_purge(dom);
+}
+
+/* Drop the hold on one device. */
+static void nooks_pci_unhold(struct nooks_held_dev *h)
+{
+	if (h->enabled)
+		pci_disable_device(to_pci_dev(h->dev));
+	put_device(h->dev);
+}
+
+/**
+ * nooks_pci_put_devices() - drop the held devices without binding them
+ * @l: the devices; a device no driver holds enabled is disabled now
+ */
 void nooks_pci_put_devices(struct nooks_devlist *l)
 {
 	unsigned int i;
 
 	for (i = 0; i < l->n; i++)
-		put_device(l->devs[i]);
+		nooks_pci_unhold(&l->devs[i]);
 	kfree(l->devs);
 	l->devs = NULL;
+	l->n = 0;
 }
 
-/*
- * Bind @l's devices again (to whatever driver wants them) and drop them.
+/**
+ * nooks_pci_bind_devices() - bind the held devices again and drop them
+ * @l: the devices; each goes to whatever driver wants it
+ *
  * Return: 0 when every device got a driver, else -ENODEV.
  */
 int nooks_pci_bind_devices(struct nooks_devlist *l)
@@ -203,13 +243,22 @@ int nooks_pci_bind_devices(struct nooks_devlist *l)
 	unsigned int i, bound = 0;
 
 	for (i = 0; i < l->n; i++) {
-		if (device_attach(l->devs[i]) > 0)
+		struct nooks_held_dev *h = &l->devs[i];
+
+		/*
+		 * What a first pci_enable_device() does and the probe's no
+		 * longer will on a held device: let INTx through again (a
+		 * failure turned it off, nooks_pci_quiesce()).
+		 */
+		if (h->enabled && !to_pci_dev(h->dev)->msi_enabled &&
+		    !to_pci_dev(h->dev)->msix_enabled)
+			pci_intx(to_pci_dev(h->dev), 1);
+		if (device_attach(h->dev) > 0)
 			bound++;
-		put_device(l->devs[i]);
 	}
-	kfree(l->devs);
-	l->devs = NULL;
-	return bound == l->n ? 0 : -ENODEV;
+	i = l->n;
+	nooks_pci_put_devices(l);
+	return bound == i ? 0 : -ENODEV;
 }
 
 /**
@@ -225,7 +274,7 @@ void nooks_pci_find_driver(struct nooks_domain *dom)
 
 /**
  * nooks_pci_reset_devices() - reset unbound devices before the re-probe
- * @l: the devices, from nooks_pci_unbind_devices()
+ * @l: the devices, unbound by nooks_pci_unbind_devices()
  */
 void nooks_pci_reset_devices(struct nooks_devlist *l)
 {
@@ -234,9 +283,9 @@ void nooks_pci_reset_devices(struct nooks_devlist *l)
 	for (i = 0; i < l->n; i++) {
 		struct pci_dev *pdev;
 
-		if (!dev_is_pci(l->devs[i]))
+		if (!dev_is_pci(l->devs[i].dev))
 			continue;
-		pdev = to_pci_dev(l->devs[i]);
+		pdev = to_pci_dev(l->devs[i].dev);
 		/*
 		 * FLR, PM or bus reset, whichever the device supports; a device
 		 * without any is reset by its driver's probe.

@@ -5,13 +5,25 @@
 #ifndef _NOOKS_BUS_PCI_H
 #define _NOOKS_BUS_PCI_H
 
+#include <linux/types.h>
+
 struct device;
 struct nooks_domain;
 struct pci_driver;
 
-/* Devices of a driver, each with a reference, across an unbind/bind. */
+/**
+ * struct nooks_held_dev - a device held across an unbind and a re-bind
+ * @dev: the device, with a reference
+ * @enabled: nooks keeps it enabled (a PCI device that was enabled)
+ */
+struct nooks_held_dev {
+	struct device *dev;
+	bool enabled;
+};
+
+/* Devices of a driver, held across an unbind/bind (bus_pci.c). */
 struct nooks_devlist {
-	struct device **devs;
+	struct nooks_held_dev *devs;
 	unsigned int n, max;
 };
 
@@ -19,7 +31,9 @@ void nooks_pci_wrap_driver(struct nooks_domain *dom, struct pci_driver *pdrv);
 void nooks_pci_unwrap_driver(struct nooks_domain *dom);
 void nooks_pci_find_driver(struct nooks_domain *dom);
 void nooks_pci_quiesce(struct nooks_domain *dom);
-int nooks_pci_unbind_devices(struct nooks_domain *dom, struct nooks_devlist *l);
+int nooks_pci_hold_devices(struct nooks_domain *dom, struct nooks_devlist *l);
+void nooks_pci_unbind_devices(struct nooks_domain *dom,
+			      struct nooks_devlist *l);
 void nooks_pci_reset_devices(struct nooks_devlist *l);
 int nooks_pci_bind_devices(struct nooks_devlist *l);
 void nooks_pci_put_devices(struct nooks_devlist *l);

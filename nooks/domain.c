@@ -365,9 +365,10 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 
 	lockdep_assert_held(&dom->ctl);
 	nooks_pci_find_driver(dom);
-	ret = nooks_pci_unbind_devices(dom, &devs);
+	ret = nooks_pci_hold_devices(dom, &devs);
 	if (ret)
 		return ret;
+	nooks_pci_unbind_devices(dom, &devs);
 	if (isolate) {
 		ret = nooks_domain_attach(dom);
 	} else {

@@ -83,6 +83,27 @@ TRACE_EVENT(nooks_recovery,
 		  __entry->ok, __entry->total_ns)
 );
 
+/* nooks_release - the tracker released a failed driver's objects of a type */
+TRACE_EVENT(nooks_release,
+	TP_PROTO(const char *driver, const char *type, unsigned int count,
+		 u64 ns),
+	TP_ARGS(driver, type, count, ns),
+	TP_STRUCT__entry(
+		__string(driver, driver)
+		__string(type, type)
+		__field(unsigned int, count)
+		__field(u64, ns)
+	),
+	TP_fast_assign(
+		__assign_str(driver, driver);
+		__assign_str(type, type);
+		__entry->count = count;
+		__entry->ns = ns;
+	),
+	TP_printk("driver=%s type=%s count=%u ns=%llu", __get_str(driver),
+		  __get_str(type), __entry->count, __entry->ns)
+);
+
 /* nooks_inject - an armed fault injection fired */
 TRACE_EVENT(nooks_inject,
 	TP_PROTO(const char *driver, const char *fault, const char *func,

@@ -103,7 +103,7 @@ static void nooks_restart_work(struct work_struct *work)
 	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
 	HLIST_HEAD(dma);
 	bool recover;
-	int ret;
+	int ret, hold;
 
 	mutex_lock(&dom->ctl);
 	if (READ_ONCE(dom->state) != NOOKS_STATE_FAILED || !dom->mod)
@@ -126,6 +126,8 @@ static void nooks_restart_work(struct work_struct *work)
 	/* locks it left held live in its memory: before that is freed */
 	nooks_locks_release(dom);
 
+	/* the devices stay enabled until the re-probe (bus_pci.c) */
+	hold = nooks_pci_hold_devices(dom, &devs);
 	recover = !nooks_hook(dom, should_recover) ||
 		  nooks_domain_ops(dom)->should_recover(dom);
 	/* DMA buffers wait until the device is reset (see track.c) */
@@ -140,7 +142,8 @@ static void nooks_restart_work(struct work_struct *work)
 	nooks_cb_del_domain(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RELEASE);
 
-	ret = nooks_pci_unbind_devices(dom, &devs);
+	ret = hold;
+	nooks_pci_unbind_devices(dom, &devs);
 	nooks_track_release(dom, NOOKS_STAGE_MEM, NOOKS_STAGE_MEM, keep);
 	if (!ret)
 		nooks_pci_reset_devices(&devs);

@@ -12,10 +12,12 @@
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "domain.h"
+#include "nooks_trace.h"
 #include "track.h"
 #include "wrap.h"
 
@@ -384,13 +386,16 @@ void nooks_track_release(struct nooks_domain *dom, unsigned int first,
 	const struct nooks_obj_type *type;
 	HLIST_HEAD(kept);
 	unsigned long flags;
-	unsigned int i;
+	unsigned int i, n;
+	u64 t0;
 
 	mutex_lock(&nooks_types_lock);
 	for (i = 0; i < nooks_nr_types; i++) {
 		type = nooks_types[i];
 		if (type->devres || type->stage < first || type->stage > last)
 			continue;	/* the unbind frees devres */
+		t0 = local_clock();
+		n = 0;
 		while ((o = nooks_track_pop(t, type))) {
 			if (keep && keep(dom, o)) {
 				hlist_add_head(&o->hnode, &kept);
@@ -398,7 +403,11 @@ void nooks_track_release(struct nooks_domain *dom, unsigned int first,
 			}
 			type->release(dom, o);
 			kmem_cache_free(nooks_obj_cache, o);
+			n++;
 		}
+		if (n)
+			trace_nooks_release(dom->name, type->name, n,
+					    local_clock() - t0);
 	}
 	mutex_unlock(&nooks_types_lock);
 	spin_lock_irqsave(&t->lock, flags);

@@ -26,14 +26,36 @@ static int nooks_pci_register_driver(struct pci_driver *pdrv,
 	return __pci_register_driver(pdrv, owner, name);
 }
 
+/*
+ * The driver's enables of a device, counted in the record (a[0]): a
+ * release gives back exactly those, not an enable someone else holds
+ * (a restart keeps the device enabled across the re-probe, bus_pci.c).
+ */
+static void nooks_pci_enable_count(struct nooks_domain *dom,
+				   struct pci_dev *pdev, long delta)
+{
+	struct nooks_obj o;
+	long n = 0;
+
+	if (nooks_track_get(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
+			    &o))
+		n = o.a[0];
+	n += delta;
+	if (n > 0)
+		nooks_track_add(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
+				n, 0, 0);
+	else
+		nooks_track_del(dom, &nooks_obj_pci_enable,
+				(unsigned long)pdev, NULL);
+}
+
 static int nooks_pci_enable_device(struct pci_dev *pdev)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
 	int ret = pci_enable_device(pdev);
 
 	if (!ret && dom)
-		nooks_track_add(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
-				0, 0, 0);
+		nooks_pci_enable_count(dom, pdev, 1);
 	return ret;
 }
 
@@ -43,8 +65,7 @@ static int nooks_pci_enable_device_mem(struct pci_dev *pdev)
 	int ret = pci_enable_device_mem(pdev);
 
 	if (!ret && dom)
-		nooks_track_add(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
-				0, 0, 0);
+		nooks_pci_enable_count(dom, pdev, 1);
 	return ret;
 }
 
@@ -53,17 +74,16 @@ static void nooks_pci_disable_device(struct pci_dev *pdev)
 	struct nooks_domain *dom = nooks_caller_domain();
 
 	if (dom)
-		nooks_track_del(dom, &nooks_obj_pci_enable, (unsigned long)pdev,
-				NULL);
+		nooks_pci_enable_count(dom, pdev, -1);
 	pci_disable_device(pdev);
 }
 
 NOOKS_RELEASE(pci_enable)
 {
 	struct pci_dev *pdev = (struct pci_dev *)obj->key;
+	unsigned long n;
 
-	/* the driver may have enabled it more than once */
-	while (pci_is_enabled(pdev))
+	for (n = obj->a[0]; n && pci_is_enabled(pdev); n--)
 		pci_disable_device(pdev);
 }
 

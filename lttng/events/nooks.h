@@ -93,6 +93,21 @@ LTTNG_TRACEPOINT_EVENT(nooks_recovery,
 	)
 )
 
+LTTNG_TRACEPOINT_EVENT(nooks_release,
+
+	TP_PROTO(const char *driver, const char *type, unsigned int count,
+		 u64 ns),
+
+	TP_ARGS(driver, type, count, ns),
+
+	TP_FIELDS(
+		ctf_string(driver, driver)
+		ctf_string(type, type)
+		ctf_integer(unsigned int, count, count)
+		ctf_integer(u64, ns, ns)
+	)
+)
+
 LTTNG_TRACEPOINT_EVENT(nooks_inject,
 
 	TP_PROTO(const char *driver, const char *fault, const char *func,

@@ -230,7 +230,8 @@ void nooks_restart_cancel(struct nooks_domain *dom)
 
 int nooks_restart_wq_init(void)
 {
-	nooks_restart_wq = alloc_ordered_workqueue("nooks_restart", 0);
+	/* high priority: the stop phase includes the wait for a worker */
+	nooks_restart_wq = alloc_ordered_workqueue("nooks_restart", WQ_HIGHPRI);
 	return nooks_restart_wq ? 0 : -ENOMEM;
 }
 

@@ -38,6 +38,7 @@
 #include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
 
@@ -159,6 +160,39 @@ static bool nooks_frame_covers(const struct nooks_frame *f, unsigned long sp)
 	return sp < top && top - sp < THREAD_SIZE;
 }
 
+/* Frames nest at most this deep in one list (a bound for a broken list). */
+#define NOOKS_MAX_FRAMES	64
+
+/*
+ * The newest frame of @head that is @t's, of context @ctx (when
+ * @match_ctx), and whose stack covers @sp (unless @any_sp). Each frame is
+ * read with copy_from_kernel_nofault(): a driver that wrote over its
+ * caller's stack may have broken a frame's links, and this walk runs in
+ * the fault path, where a fault of its own would recurse.
+ */
+static struct nooks_frame *nooks_walk(struct list_head *head,
+				      struct task_struct *t, bool match_ctx,
+				      unsigned long ctx, unsigned long sp,
+				      bool any_sp)
+{
+	struct nooks_frame tmp, *f;
+	struct list_head *pos;
+	unsigned int n;
+
+	if (get_kernel_nofault(pos, &head->next))
+		return NULL;
+	for (n = 0; pos != head && n < NOOKS_MAX_FRAMES; n++) {
+		f = list_entry(pos, struct nooks_frame, node);
+		if (copy_from_kernel_nofault(&tmp, f, sizeof(tmp)))
+			return NULL;
+		if ((!match_ctx || tmp.ctx == ctx) && tmp.task == t &&
+		    (any_sp || nooks_frame_covers(&tmp, sp)))
+			return f;
+		pos = tmp.node.next;
+	}
+	return NULL;
+}
+
 /*
  * The innermost frame of the context whose stack covers @sp, or with
  * @any_sp the innermost frame of that context whatever @sp says.
@@ -168,19 +202,15 @@ static struct nooks_frame *nooks_lookup_frame(unsigned long ctx,
 					      bool any_sp)
 {
 	struct task_struct *t = current;
-	struct nooks_frame *f, *found = NULL;
+	struct nooks_frame *found;
 	struct nooks_bucket *b;
 	unsigned long flags;
 
 	if (ctx) {
 		struct nooks_cpu_frames *pc = this_cpu_ptr(&nooks_cpu_frames);
 
-		list_for_each_entry_rcu(f, nooks_cpu_list(pc, ctx), node, true) {
-			if (f->ctx == ctx && f->task == t &&
-			    (any_sp || nooks_frame_covers(f, sp)))
-				return f;
-		}
-		return NULL;
+		return nooks_walk(nooks_cpu_list(pc, ctx), t, true, ctx, sp,
+				  any_sp);
 	}
 
 	b = nooks_bucket_of(t);
@@ -188,12 +218,7 @@ static struct nooks_frame *nooks_lookup_frame(unsigned long ctx,
 		return NULL;
 	if (!nooks_bucket_trylock(b, &flags, nmi))
 		return NULL;
-	list_for_each_entry(f, &b->frames, node) {
-		if (f->task == t && (any_sp || nooks_frame_covers(f, sp))) {
-			found = f;
-			break;
-		}
-	}
+	found = nooks_walk(&b->frames, t, false, 0, sp, any_sp);
 	nooks_bucket_unlock(b, flags);
 	return found;
 }
@@ -617,6 +642,9 @@ static int nooks_die_kind(unsigned long val, struct die_args *args)
  * missing (the oops has then been printed and the kernel tainted) and for
  * traps that go straight to die().
  */
+/* Depth of nooks_die_notify() on this CPU. */
+static DEFINE_PER_CPU(int, nooks_in_die);
+
 static int nooks_die_notify(struct notifier_block *nb, unsigned long val,
 			    void *data)
 {
@@ -629,9 +657,19 @@ static int nooks_die_notify(struct notifier_block *nb, unsigned long val,
 	kind = nooks_die_kind(val, args);
 	if (kind == NOOKS_FAULT_NONE || !regs || user_mode(regs))
 		return NOTIFY_DONE;
+	/*
+	 * A fault inside this handler (a kernel bug, or state a driver
+	 * broke beyond what the walk guards against) is left to the kernel:
+	 * handling it here again would recurse until the stack overflows.
+	 */
+	if (this_cpu_inc_return(nooks_in_die) > 1) {
+		this_cpu_dec(nooks_in_die);
+		return NOTIFY_DONE;
+	}
 
 	ctx = preempt_count() & NOOKS_CTX_MASK;
 	f = nooks_fault_frame(ctx, regs, in_nmi());
+	this_cpu_dec(nooks_in_die);
 	if (!f || f->fault) {
 		if (val == DIE_OOPS && !ctx)
 			nooks_purge_task(current);

@@ -243,8 +243,8 @@ struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
 }
 
 /*
- * The frame a fault at @regs belongs to.  A driver instruction that broke
- * the stack pointer itself (a flipped bit that turns an instruction into
+ * The frame a fault at @regs belongs to: the innermost of its context.  A
+ * driver instruction that broke the stack pointer itself (a flipped bit that turns an instruction into
  * ENTER, a bad stack adjustment) faults with an sp no frame covers.  If
  * the faulting instruction is driver text of the context's innermost
  * frame, that frame is the one: the longjmp takes back the stack pointer
@@ -255,10 +255,25 @@ static struct nooks_frame *nooks_fault_frame(unsigned long ctx,
 					     struct pt_regs *regs, bool nmi)
 {
 	struct nooks_frame *f = nooks_lookup_frame(ctx, regs->sp, nmi, false);
+	struct nooks_frame *inner = nooks_lookup_frame(ctx, regs->sp, nmi, true);
 
+	/*
+	 * Calls of one context nest: while a nested call (a PCM pointer op
+	 * called by ALSA from the driver's interrupt handler) is on the list,
+	 * the context runs inside it. A stack pointer that an outer call
+	 * covers but the nested one does not was broken by the nested call:
+	 * aborting the outer call would abandon the kernel code between the
+	 * two (ALSA, holding the stream lock) and leave the nested call
+	 * counted in flight forever.
+	 */
+	if (f && inner && f != inner && !inner->fault) {
+		pr_warn_ratelimited("fault at %pS with the stack pointer above its nested call\n",
+				    (void *)regs->ip);
+		return inner;
+	}
 	if (f)
 		return f;
-	f = nooks_lookup_frame(ctx, regs->sp, nmi, true);
+	f = inner;
 	if (f && !f->fault && nooks_hang_in_driver(f->dom, regs->ip)) {
 		pr_warn_ratelimited("fault at %pS with the stack pointer outside its call\n",
 				    (void *)regs->ip);

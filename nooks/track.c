@@ -116,8 +116,8 @@ static void nooks_types_remove(const struct nooks_obj_type *type)
  * @n: how many
  *
  * Context: process context.
- * Return: 0, -EINVAL for a type without a name or release function or
- * with a bad stage, -ENOSPC when more than NOOKS_OBJ_TYPES_MAX types would
+ * Return: 0, -EINVAL for a type without a name, without a release
+ * function (but a device-managed one) or with a bad stage, -ENOSPC when more than NOOKS_OBJ_TYPES_MAX types would
  * be registered. On error nothing is registered.
  */
 int nooks_obj_types_register(struct nooks_obj_type * const *types,
@@ -126,7 +126,8 @@ int nooks_obj_types_register(struct nooks_obj_type * const *types,
 	unsigned int i, id;
 
 	for (i = 0; i < n; i++)
-		if (!types[i]->name || !types[i]->release ||
+		if (!types[i]->name ||
+		    (!types[i]->release && !types[i]->devres) ||
 		    types[i]->stage >= NOOKS_STAGE_NR)
 			return -EINVAL;
 	mutex_lock(&nooks_types_lock);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Nooks: internals shared by fault.c and hang.c.
+ * Nooks: internals shared by fault.c (trap side), frames.c (frame
+ * registry) and hang.c.
  */
 #ifndef _NOOKS_FAULT_H
 #define _NOOKS_FAULT_H
@@ -11,6 +12,7 @@
 #include "frame.h"
 
 struct pt_regs;
+struct task_struct;
 
 /*
  * The part of preempt_count() that names the context a frame belongs to:
@@ -19,11 +21,19 @@ struct pt_regs;
  */
 #define NOOKS_CTX_MASK	(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)
 
+/* nooks/frames.c */
+void nooks_frames_init(void);
 struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
 				     bool nmi);
+struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
+				      bool nmi);
+bool nooks_cpu_may_have_frames(int cpu);
+void nooks_frame_unlink(struct nooks_frame *f);
+void nooks_purge_task(struct task_struct *t);
+
+/* nooks/fault.c */
 void nooks_redirect(struct pt_regs *regs, struct nooks_frame *f, int kind,
 		    unsigned long addr);
-bool nooks_cpu_may_have_frames(int cpu);
 
 /* nooks/jump.S */
 void nooks_ret_stub(void);

@@ -28,6 +28,7 @@
 #define pr_fmt(fmt) "nooks: " fmt
 
 #include <linux/hash.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
@@ -157,6 +158,7 @@ static struct nooks_frame *nooks_walk(struct list_head *head,
 	}
 	return NULL;
 }
+NOKPROBE_SYMBOL(nooks_walk);
 
 /*
  * The innermost frame of the context whose stack covers @sp, or with
@@ -187,6 +189,7 @@ static struct nooks_frame *nooks_lookup_frame(unsigned long ctx,
 	nooks_bucket_unlock(b, flags);
 	return found;
 }
+NOKPROBE_SYMBOL(nooks_lookup_frame);
 
 /**
  * nooks_find_frame() - innermost live frame of the interrupted context
@@ -255,6 +258,7 @@ struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 	}
 	return NULL;
 }
+NOKPROBE_SYMBOL(nooks_fault_frame);
 
 /**
  * nooks_cpu_may_have_frames() - could @cpu be running a protected call?

@@ -4,14 +4,11 @@
 # stereo). Isolate mode only: a restart makes a new card, and a stream
 # open across it ends with an error.
 
-# the number of the first sound card, if any
-card() { sed -n 's/^ *\([0-9][0-9]*\) \[.*/\1/p' /proc/asound/cards | head -n 1; }
+# the number of the first sound card, if any; play SECONDS of silence on
+# it (tools/guest/shadowdrv-sound)
+card() { shadowdrv-sound card; }
 has_card() { [ -n "$(card)" ]; }
-
-play() {	# play SECONDS
-	aplay -q -D "hw:$(card),0" -t raw -f S16_LE -r 44100 -c 2 -d "$1" \
-		/dev/zero
-}
+play() { shadowdrv-sound play "$1"; }
 
 class_start() {
 	modprobe "$DRIVER" && wait_for 10 has_card && play 1

@@ -240,9 +240,9 @@ void nooks_pci_put_devices(struct nooks_devlist *l)
  */
 int nooks_pci_bind_devices(struct nooks_devlist *l)
 {
-	unsigned int i, bound = 0;
+	unsigned int i, n = l->n, bound = 0;
 
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < n; i++) {
 		struct nooks_held_dev *h = &l->devs[i];
 
 		/*
@@ -256,9 +256,8 @@ int nooks_pci_bind_devices(struct nooks_devlist *l)
 		if (device_attach(h->dev) > 0)
 			bound++;
 	}
-	i = l->n;
 	nooks_pci_put_devices(l);
-	return bound == i ? 0 : -ENODEV;
+	return bound == n ? 0 : -ENODEV;
 }
 
 /**

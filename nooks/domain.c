@@ -99,11 +99,6 @@ static struct module *nooks_get_module(const char *name)
 	return mod;
 }
 
-static bool nooks_in(unsigned long ip, unsigned long start, unsigned long end)
-{
-	return ip >= start && ip < end;
-}
-
 /**
  * nooks_domain_in_text() - is @ip code that @dom covers?
  * @dom: the domain
@@ -114,10 +109,10 @@ static bool nooks_in(unsigned long ip, unsigned long start, unsigned long end)
  */
 bool nooks_domain_in_text(struct nooks_domain *dom, unsigned long ip)
 {
-	return nooks_in(ip, READ_ONCE(dom->text_start),
-			READ_ONCE(dom->text_end)) ||
-	       nooks_in(ip, READ_ONCE(dom->init_start),
-			READ_ONCE(dom->init_end)) ||
+	return nooks_ip_in(ip, READ_ONCE(dom->text_start),
+			   READ_ONCE(dom->text_end)) ||
+	       nooks_ip_in(ip, READ_ONCE(dom->init_start),
+			   READ_ONCE(dom->init_end)) ||
 	       nooks_group_in_text(dom, ip);
 }
 EXPORT_SYMBOL_GPL(nooks_domain_in_text);

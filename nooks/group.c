@@ -91,10 +91,7 @@ static void nooks_group_consider(struct module **set, unsigned int *n,
 	set[(*n)++] = mod;
 }
 
-/*
- * The first module using @set[@i] that is not in @set, or NULL. Members
- * are dropped from the end of @set, so the check runs again after each.
- */
+/* The first module using @set[@i] that is not in @set, or NULL. */
 static struct module *nooks_group_outsider(struct module **set, unsigned int n,
 					   unsigned int i)
 {
@@ -127,7 +124,6 @@ void nooks_group_find(struct nooks_domain *dom, bool verbose)
 	struct module *set[NOOKS_GROUP_MAX + 1], *other;
 	struct module_use *use;
 	unsigned int i, n = 1;
-	bool again;
 
 	lockdep_assert_held(&dom->ctl);
 	if (WARN_ON_ONCE(nooks_group_sites(dom)))
@@ -147,20 +143,17 @@ void nooks_group_find(struct nooks_domain *dom, bool verbose)
 		list_for_each_entry(use, &set[i]->source_list, source_list)
 			nooks_group_consider(set, &n, use->source);
 	}
-	do {
-		again = false;
-		for (i = 1; i < n; i++) {
-			other = nooks_group_outsider(set, n, i);
-			if (!other)
-				continue;
-			if (verbose)
-				pr_warn("%s: %s also serves %s: not in the driver's domain (its calls are not interposed)\n",
-					dom->name, set[i]->name, other->name);
-			nooks_group_drop(set, &n, i);
-			again = true;
-			break;
-		}
-	} while (again);
+	/* leave out shared helpers; each one left out makes others outsiders */
+	for (i = 1; i < n; i++) {
+		other = nooks_group_outsider(set, n, i);
+		if (!other)
+			continue;
+		if (verbose)
+			pr_warn("%s: %s also serves %s: not in the driver's domain (its calls are not interposed)\n",
+				dom->name, set[i]->name, other->name);
+		nooks_group_drop(set, &n, i);
+		i = 0;		/* check every member again */
+	}
 	for (i = 1; i < n; i++) {
 		struct nooks_member *m = &dom->group.m[i - 1];
 		unsigned long base = (unsigned long)set[i]->core_layout.base;
@@ -287,7 +280,7 @@ bool nooks_group_in_text(struct nooks_domain *dom, unsigned long ip)
 		/* end before start: pairs with nooks_group_find()'s smp_wmb() */
 		smp_rmb();
 		start = READ_ONCE(dom->group.m[i].text_start);
-		if (ip >= start && ip < end)
+		if (nooks_ip_in(ip, start, end))
 			return true;
 	}
 	return false;

@@ -14,6 +14,13 @@ struct nooks_domain;
 struct nooks_import;
 struct nooks_binding;
 
+/* Is @ip in [@start, @end)? (A text range of a domain's code.) */
+static inline bool nooks_ip_in(unsigned long ip, unsigned long start,
+			       unsigned long end)
+{
+	return ip >= start && ip < end;
+}
+
 /* At most this many helper modules in one domain. */
 #define NOOKS_GROUP_MAX		4
 

@@ -117,7 +117,8 @@ static void nooks_types_remove(const struct nooks_obj_type *type)
  *
  * Context: process context.
  * Return: 0, -EINVAL for a type without a name, without a release
- * function (but a device-managed one) or with a bad stage, -ENOSPC when more than NOOKS_OBJ_TYPES_MAX types would
+ * function (but a device-managed one) or with a bad stage, -ENOSPC when
+ * more than NOOKS_OBJ_TYPES_MAX types would
  * be registered. On error nothing is registered.
  */
 int nooks_obj_types_register(struct nooks_obj_type * const *types,
@@ -434,7 +435,7 @@ void nooks_track_release_all(struct nooks_domain *dom,
 			     bool (*keep)(struct nooks_domain *dom,
 					  const struct nooks_obj *obj))
 {
-	nooks_track_release(dom, 0, NOOKS_STAGE_NR - 1, keep);
+	nooks_track_release(dom, NOOKS_STAGE_ENTRY, NOOKS_STAGE_NR - 1, keep);
 }
 
 /**

@@ -394,8 +394,19 @@ void nooks_track_release(struct nooks_domain *dom, unsigned int first,
 	mutex_lock(&nooks_types_lock);
 	for (i = 0; i < nooks_nr_types; i++) {
 		type = nooks_types[i];
-		if (type->devres || type->stage < first || type->stage > last)
-			continue;	/* the unbind frees devres */
+		if (type->stage < first || type->stage > last)
+			continue;
+		if (type->devres) {
+			/*
+			 * The unbind frees it, unless @keep takes it out of
+			 * devres to keep it: either way it stays tracked.
+			 */
+			while (keep && (o = nooks_track_pop(t, type))) {
+				keep(dom, o);
+				hlist_add_head(&o->hnode, &kept);
+			}
+			continue;
+		}
 		t0 = local_clock();
 		n = 0;
 		while ((o = nooks_track_pop(t, type))) {

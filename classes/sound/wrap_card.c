@@ -15,6 +15,9 @@
  * it; a card the driver frees itself (snd_card_new()) is freed by the
  * tracker when the driver cannot (after a failure, the wrapped remove
  * does not enter the driver).
+ *
+ * In shadow mode the card of a restarted driver is the one the shadow
+ * kept (keep.c): the shadow's card_new hook hands it back, still tracked.
  */
 #include <sound/core.h>
 
@@ -44,17 +47,45 @@ struct nooks_obj_type nooks_snd_obj_card = {
 	.name = "snd_card", .stage = NOOKS_STAGE_CLASS,
 	.release = nooks_snd_card_release,
 };
+EXPORT_SYMBOL_GPL(nooks_snd_obj_card);
 
 struct nooks_obj_type nooks_snd_obj_card_devm = {
 	.name = "snd_card_devm", .stage = NOOKS_STAGE_CLASS, .devres = true,
 };
+EXPORT_SYMBOL_GPL(nooks_snd_obj_card_devm);
+
+/* The card the shadow kept for the restarted driver of @dom, if any. */
+static struct snd_card *nooks_snd_card_kept(struct nooks_domain *dom,
+					    struct device *parent,
+					    size_t extra_size)
+{
+	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
+	const struct nooks_snd_hooks *hooks;
+	struct snd_card *card = NULL;
+
+	if (!sd)
+		return NULL;
+	mutex_lock(&sd->lock);
+	hooks = nooks_snd_hooks_get(dom);
+	if (hooks && hooks->card_new)
+		card = hooks->card_new(dom, parent, extra_size);
+	mutex_unlock(&sd->lock);
+	return card;
+}
 
 static int nooks_snd_card_new(struct device *parent, int idx, const char *xid,
 			      struct module *module, int extra_size,
 			      struct snd_card **card_ret)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
-	int ret = snd_card_new(parent, idx, xid, module, extra_size, card_ret);
+	struct snd_card *kept = nooks_snd_card_kept(dom, parent, extra_size);
+	int ret;
+
+	if (kept) {
+		*card_ret = kept;
+		return 0;
+	}
+	ret = snd_card_new(parent, idx, xid, module, extra_size, card_ret);
 
 	if (!ret && dom)
 		nooks_track_add(dom, &nooks_snd_obj_card,
@@ -67,8 +98,14 @@ static int nooks_snd_devm_card_new(struct device *parent, int idx,
 				   size_t extra_size, struct snd_card **card_ret)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
-	int ret = snd_devm_card_new(parent, idx, xid, module, extra_size,
-				    card_ret);
+	struct snd_card *kept = nooks_snd_card_kept(dom, parent, extra_size);
+	int ret;
+
+	if (kept) {
+		*card_ret = kept;
+		return 0;
+	}
+	ret = snd_devm_card_new(parent, idx, xid, module, extra_size, card_ret);
 
 	if (!ret && dom)
 		nooks_track_add(dom, &nooks_snd_obj_card_devm,

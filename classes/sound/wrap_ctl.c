@@ -29,20 +29,6 @@
 #include "nooks_sound.h"
 #include "wrap.h"
 
-/**
- * struct nooks_snd_ctl_ops - the callbacks of one control
- * @info: describe the control
- * @get: read its value
- * @put: write its value
- * @tlv: read or write its TLV data (dB ranges), when a callback
- */
-struct nooks_snd_ctl_ops {
-	snd_kcontrol_info_t *info;
-	snd_kcontrol_get_t *get;
-	snd_kcontrol_put_t *put;
-	snd_kcontrol_tlv_rw_t *tlv;
-};
-
 /* The callbacks the wrappers cover: one list for wrappers, copy, check. */
 #define NOOKS_SND_CTL_OPS(X)						\
 	X(info, int, (struct snd_kcontrol *k, struct snd_ctl_elem_info *i), \
@@ -58,6 +44,7 @@ struct nooks_snd_ctl_ops {
  * struct nooks_snd_ctl - entry record of a wrapped control
  * @node: in nooks_snd_ctls, hashed by @kctl
  * @kctl: the control
+ * @card: its card
  * @dom: the domain that added it
  * @divert: every call goes to @standin (a shadow stands in)
  * @orig: @ops
@@ -69,6 +56,7 @@ struct nooks_snd_ctl_ops {
 struct nooks_snd_ctl {
 	struct hlist_node node;
 	struct snd_kcontrol *kctl;
+	struct snd_card *card;
 	struct nooks_domain *dom;
 	bool divert;
 	const struct nooks_snd_ctl_ops *orig;
@@ -81,6 +69,9 @@ struct nooks_snd_ctl {
 #define NOOKS_SND_CTL_BITS	8
 static DEFINE_HASHTABLE(nooks_snd_ctls, NOOKS_SND_CTL_BITS);
 static DEFINE_SPINLOCK(nooks_snd_ctls_lock);
+
+static int nooks_snd_ctl_put(struct snd_kcontrol *k,
+			     struct snd_ctl_elem_value *v);
 
 static struct nooks_snd_ctl *nooks_snd_ctl_of(struct snd_kcontrol *kctl)
 {
@@ -98,9 +89,35 @@ out:
 }
 
 #define NOOKS_SND_CTL_WRAPPER(op, rtype, proto, args)			\
-	NOOKS_ENTRY_OP(nooks_snd_ctl_##op, nooks_snd_ctl_of(k), orig,	\
+	NOOKS_ENTRY_OP(nooks_snd_ctl_do_##op, nooks_snd_ctl_of(k), orig, \
 		       standin, op, rtype, proto, args)
 NOOKS_SND_CTL_OPS(NOOKS_SND_CTL_WRAPPER)
+
+#define nooks_snd_ctl_info nooks_snd_ctl_do_info
+#define nooks_snd_ctl_get nooks_snd_ctl_do_get
+#define nooks_snd_ctl_tlv nooks_snd_ctl_do_tlv
+
+/* put: a value the driver (or the shadow for it) took is the shadow's to log */
+static int nooks_snd_ctl_put(struct snd_kcontrol *k,
+			     struct snd_ctl_elem_value *v)
+{
+	struct nooks_snd_ctl *c = nooks_snd_ctl_of(k);
+	int ret = nooks_snd_ctl_do_put(k, v);
+	const struct nooks_snd_hooks *hooks;
+	struct nooks_snd_domain *sd;
+
+	if (ret < 0)
+		return ret;
+	sd = nooks_snd_domain(c->dom);
+	if (!sd)
+		return ret;
+	rcu_read_lock();
+	hooks = rcu_dereference(sd->hooks);
+	if (hooks && hooks->ctl_put)
+		hooks->ctl_put(c->dom, c->card, k, v);
+	rcu_read_unlock();
+	return ret;
+}
 
 /* Isolate mode: a control of a failed driver answers -EIO. */
 static int nooks_snd_ctl_isolate_info(struct snd_kcontrol *k,
@@ -121,7 +138,7 @@ static int nooks_snd_ctl_isolate_tlv(struct snd_kcontrol *k, int f,
 	return -EIO;
 }
 
-static const struct nooks_snd_ctl_ops nooks_snd_ctl_isolate = {
+const struct nooks_snd_ctl_ops nooks_snd_ctl_isolate = {
 	.info	= nooks_snd_ctl_isolate_info,
 	.get	= nooks_snd_ctl_isolate_value,
 	.put	= nooks_snd_ctl_isolate_value,
@@ -144,17 +161,26 @@ static void nooks_snd_ctl_free(struct snd_kcontrol *kctl)
 }
 
 /* Put the wrappers in @kctl; false (nothing changed) without memory. */
-static bool nooks_snd_ctl_wrap(struct nooks_domain *dom,
+static bool nooks_snd_ctl_wrap(struct nooks_domain *dom, struct snd_card *card,
 			       struct snd_kcontrol *kctl)
 {
-	struct nooks_snd_ctl *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	const struct nooks_snd_hooks *hooks;
+	struct nooks_snd_ctl *c;
 
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return false;
 	c->kctl = kctl;
+	c->card = card;
 	c->dom = dom;
 	c->orig = &c->ops;
 	c->standin = &nooks_snd_ctl_isolate;
+	rcu_read_lock();
+	hooks = sd ? rcu_dereference(sd->hooks) : NULL;
+	if (hooks && hooks->ctl_standin)
+		c->standin = hooks->ctl_standin;
+	rcu_read_unlock();
 	c->ops.info = kctl->info;
 	c->ops.get = kctl->get;
 	c->ops.put = kctl->put;
@@ -178,7 +204,7 @@ static int nooks_snd_ctl_add(struct snd_card *card, struct snd_kcontrol *kctl)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
 
-	if (dom && kctl && !nooks_snd_ctl_wrap(dom, kctl)) {
+	if (dom && kctl && !nooks_snd_ctl_wrap(dom, card, kctl)) {
 		snd_ctl_free_one(kctl);		/* as snd_ctl_add() on error */
 		return -ENOMEM;
 	}
@@ -196,20 +222,130 @@ const struct nooks_import_table nooks_sound_ctl_imports = {
 };
 
 /**
- * nooks_snd_ctl_check() - does the isolate stand-in answer every op?
+ * nooks_snd_ctl_check() - does a stand-in answer every callback?
+ * @standin: the stand-in's callbacks
+ * @who: whose they are, for the message
  *
- * Return: 0, or -EINVAL (the module refuses to load).
+ * Return: 0, or -EINVAL (the stand-in's module refuses to load).
  */
-int nooks_snd_ctl_check(void)
+int nooks_snd_ctl_check(const struct nooks_snd_ctl_ops *standin,
+			const char *who)
 {
 	unsigned int missing = 0;
 
 #define NOOKS_SND_CTL_CHECK(op, rtype, proto, args)			\
-	NOOKS_ENTRY_CHECK(&nooks_snd_ctl_isolate, op, "isolate", missing);
+	NOOKS_ENTRY_CHECK(standin, op, who, missing);
 	NOOKS_SND_CTL_OPS(NOOKS_SND_CTL_CHECK)
 #undef NOOKS_SND_CTL_CHECK
 	return missing ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_check);
+
+/**
+ * nooks_snd_ctl_domain() - the domain that added a wrapped control
+ * @kctl: the control; its callbacks are the wrappers
+ *
+ * Return: the domain.
+ */
+struct nooks_domain *nooks_snd_ctl_domain(struct snd_kcontrol *kctl)
+{
+	return nooks_snd_ctl_of(kctl)->dom;
+}
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_domain);
+
+/**
+ * nooks_snd_ctl_card() - the card of a wrapped control
+ * @kctl: the control; its callbacks are the wrappers
+ *
+ * Return: the card.
+ */
+struct snd_card *nooks_snd_ctl_card(struct snd_kcontrol *kctl)
+{
+	return nooks_snd_ctl_of(kctl)->card;
+}
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_card);
+
+/* Apply @fn to every control record of @dom (any context). */
+static void nooks_snd_ctl_each(struct nooks_domain *dom,
+			       void (*fn)(struct nooks_snd_ctl *c,
+					  const void *arg),
+			       const void *arg)
+{
+	struct nooks_snd_ctl *c;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(nooks_snd_ctls, bkt, c, node)
+		if (c->dom == dom)
+			fn(c, arg);
+	rcu_read_unlock();
+}
+
+static void nooks_snd_ctl_standin_one(struct nooks_snd_ctl *c,
+				      const void *standin)
+{
+	WRITE_ONCE(c->standin, standin ?: &nooks_snd_ctl_isolate);
+}
+
+/**
+ * nooks_snd_ctl_set_standin() - who answers for a domain's controls
+ * @dom: the domain
+ * @standin: the shadow's stand-in, or NULL for the isolate one
+ */
+void nooks_snd_ctl_set_standin(struct nooks_domain *dom,
+			       const struct nooks_snd_ctl_ops *standin)
+{
+	nooks_snd_ctl_each(dom, nooks_snd_ctl_standin_one, standin);
+}
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_set_standin);
+
+static void nooks_snd_ctl_divert_one(struct nooks_snd_ctl *c, const void *on)
+{
+	WRITE_ONCE(c->divert, !!on);
+}
+
+/**
+ * nooks_snd_ctl_divert() - send a domain's controls to their stand-in
+ * @dom: the domain
+ * @divert: true while the shadow answers for the driver
+ *
+ * Any context.
+ */
+void nooks_snd_ctl_divert(struct nooks_domain *dom, bool divert)
+{
+	nooks_snd_ctl_each(dom, nooks_snd_ctl_divert_one, divert ? dom : NULL);
+}
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_divert);
+
+/**
+ * nooks_snd_ctl_strip() - remove the controls a domain added to a card
+ * @dom: the domain (failed: its controls are diverted)
+ * @card: a card the shadow keeps for the restarted driver, which adds its
+ *	controls again
+ *
+ * Controls an application added (user controls) stay. Process context.
+ *
+ * Return: how many controls were removed.
+ */
+int nooks_snd_ctl_strip(struct nooks_domain *dom, struct snd_card *card)
+{
+	struct snd_kcontrol *kctl, *tmp;
+	int n = 0;
+
+	down_write(&card->controls_rwsem);
+	list_for_each_entry_safe(kctl, tmp, &card->controls, list) {
+		if (kctl->put != nooks_snd_ctl_put &&
+		    kctl->info != nooks_snd_ctl_info)
+			continue;
+		if (nooks_snd_ctl_of(kctl)->dom != dom)
+			continue;
+		if (!snd_ctl_remove(card, kctl))
+			n++;
+	}
+	up_write(&card->controls_rwsem);
+	return n;
+}
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_strip);
 
 /**
  * nooks_snd_ctl_exit() - restore controls still wrapped at unload

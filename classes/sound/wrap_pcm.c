@@ -25,6 +25,14 @@
  * (-EIO) and report an overrun from pointer, so that ALSA stops a running
  * stream (the application sees an XRUN, then -EIO when it prepares the
  * stream again); what releases a stream succeeds.
+ *
+ * For the sound shadow the record remembers, per substream, what it needs
+ * to bring a stream back on a restarted driver (struct nooks_snd_sub):
+ * the hw_params last accepted and the constraint rules the driver's open
+ * added. It also keeps a kept PCM's record across the restart (the
+ * restarted driver's table replaces the old one in the same record) and
+ * can translate a substream's position when the shadow restarted its
+ * hardware at another buffer offset (nooks_snd_pcm_shift()).
  */
 #define pr_fmt(fmt) "nooks_sound: " fmt
 
@@ -35,24 +43,6 @@
 #include "entry.h"
 #include "nooks_sound.h"
 #include "wrap.h"
-
-/**
- * struct nooks_snd_pcm - entry record of one wrapped snd_pcm_ops table
- * @ops: the copy the kernel calls (first: see nooks_snd_pcm_of())
- * @dom: the domain that set the table
- * @divert: every call goes to @standin (a shadow stands in)
- * @orig: the driver's table
- * @standin: who answers while the driver cannot
- */
-struct nooks_snd_pcm {
-	struct snd_pcm_ops ops;
-	struct nooks_domain *dom;
-	bool divert;
-	const struct snd_pcm_ops *orig;
-	const struct snd_pcm_ops *standin;
-};
-
-#define nooks_snd_pcm_of(s) container_of((s)->ops, struct nooks_snd_pcm, ops)
 
 /* The ops the wrappers cover: one list for wrappers, copy and check. */
 #define NOOKS_SND_PCM_OPS(X)						\
@@ -89,10 +79,90 @@ struct nooks_snd_pcm {
 	X(ack, int, (struct snd_pcm_substream *s), (s))
 
 #define NOOKS_SND_PCM_WRAPPER(op, rtype, proto, args)			\
-	NOOKS_ENTRY_OP(nooks_snd_pcm_##op, nooks_snd_pcm_of(s), orig,	\
+	NOOKS_ENTRY_OP(nooks_snd_pcm_do_##op, nooks_snd_pcm_of(s), orig, \
 		       standin, op, rtype, proto, args)
 NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_WRAPPER)
 #undef NOOKS_SND_PCM_WRAPPER
+
+/*
+ * The driver's op as a protected call even while the record is diverted:
+ * the shadow replays a stream through these; an op the driver does not
+ * have answers 0 (as the core's default would).
+ */
+#define NOOKS_SND_PCM_DRIVER(op, rtype, proto, args)			\
+static rtype nooks_snd_pcm_driver_##op proto				\
+{									\
+	struct nooks_snd_pcm *__r = nooks_snd_pcm_of(s);		\
+	rtype __ret;							\
+									\
+	if (!__r->orig->op)						\
+		return (rtype)0;					\
+	NOOKS_CALL(__r->dom, #op, __ret, __r->orig->op args,		\
+		   nooks_snd_pcm_isolate.op args);			\
+	return __ret;							\
+}
+NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_DRIVER)
+#undef NOOKS_SND_PCM_DRIVER
+
+/* open: remember which constraint rules the driver's open adds */
+static int nooks_snd_pcm_open(struct snd_pcm_substream *s)
+{
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	unsigned int lo = s->runtime->hw_constraints.rules_num;
+	int ret = nooks_snd_pcm_do_open(s);
+
+	if (!ret) {
+		sub->rules_lo = lo;
+		sub->rules_hi = s->runtime->hw_constraints.rules_num;
+		clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+		clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+	}
+	return ret;
+}
+
+/* hw_params: remember what was accepted; the stream restarts at 0 */
+static int nooks_snd_pcm_hw_params(struct snd_pcm_substream *s,
+				   struct snd_pcm_hw_params *p)
+{
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	int ret = nooks_snd_pcm_do_hw_params(s, p);
+
+	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	if (!ret) {
+		sub->params = *p;
+		set_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	}
+	return ret;
+}
+
+static int nooks_snd_pcm_hw_free(struct snd_pcm_substream *s)
+{
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+
+	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	return nooks_snd_pcm_do_hw_free(s);
+}
+
+/* prepare: the core puts the stream back at position 0, as the hardware */
+static int nooks_snd_pcm_prepare(struct snd_pcm_substream *s)
+{
+	clear_bit(NOOKS_SND_SUB_SHIFT, &nooks_snd_sub_of(s)->flags);
+	return nooks_snd_pcm_do_prepare(s);
+}
+
+static snd_pcm_uframes_t nooks_snd_pcm_pointer(struct snd_pcm_substream *s)
+{
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	snd_pcm_uframes_t pos = nooks_snd_pcm_do_pointer(s);
+	snd_pcm_uframes_t size = s->runtime->buffer_size;
+
+	if (!test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags) ||
+	    pos == SNDRV_PCM_POS_XRUN || READ_ONCE(nooks_snd_pcm_of(s)->divert))
+		return pos;
+	return (pos + sub->shift) % size;
+}
 
 /* Isolate mode: set-up fails, release succeeds, a running stream overruns. */
 static int nooks_snd_pcm_fail(struct snd_pcm_substream *s)
@@ -167,7 +237,7 @@ static int nooks_snd_pcm_fail_mmap(struct snd_pcm_substream *s,
 	return -EIO;
 }
 
-static const struct snd_pcm_ops nooks_snd_pcm_isolate = {
+const struct snd_pcm_ops nooks_snd_pcm_isolate = {
 	.open		= nooks_snd_pcm_fail,
 	.close		= nooks_snd_pcm_done,
 	.ioctl		= nooks_snd_pcm_fail_ioctl,
@@ -186,26 +256,134 @@ static const struct snd_pcm_ops nooks_snd_pcm_isolate = {
 	.ack		= nooks_snd_pcm_done,
 };
 
+/**
+ * nooks_snd_pcm_driver - the driver's ops of a wrapped substream
+ *
+ * Protected calls of the driver's own op, whether or not the record is
+ * diverted to a stand-in: what the shadow replays a stream with. Only
+ * for substreams whose ops are a record's.
+ */
+const struct snd_pcm_ops nooks_snd_pcm_driver = {
+#define NOOKS_SND_PCM_DRIVER_OP(op, rtype, proto, args)			\
+	.op = nooks_snd_pcm_driver_##op,
+	NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_DRIVER_OP)
+#undef NOOKS_SND_PCM_DRIVER_OP
+};
+EXPORT_SYMBOL_GPL(nooks_snd_pcm_driver);
+
 /* The card frees the record after its PCM devices (a low-level device). */
 static int nooks_snd_pcm_dev_free(struct snd_device *device)
 {
-	kfree(device->device_data);
+	struct nooks_snd_pcm *p = device->device_data;
+	struct nooks_snd_domain *sd = nooks_snd_domain(p->dom);
+
+	if (sd) {
+		spin_lock_irq(&sd->pcms_lock);
+		list_del(&p->node);
+		spin_unlock_irq(&sd->pcms_lock);
+	}
+	kfree(p);
 	return 0;
 }
+
+/**
+ * nooks_snd_pcm_find() - the entry record of a PCM direction
+ * @dom: the domain
+ * @pcm: the PCM device
+ * @stream: SNDRV_PCM_STREAM_*
+ *
+ * Return: the record, or NULL if that direction's ops are not wrapped.
+ */
+struct nooks_snd_pcm *nooks_snd_pcm_find(struct nooks_domain *dom,
+					 struct snd_pcm *pcm, int stream)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	struct nooks_snd_pcm *p, *found = NULL;
+	unsigned long flags;
+
+	if (!sd)
+		return NULL;
+	spin_lock_irqsave(&sd->pcms_lock, flags);
+	list_for_each_entry(p, &sd->pcms, node)
+		if (p->pcm == pcm && p->stream == stream) {
+			found = p;
+			break;
+		}
+	spin_unlock_irqrestore(&sd->pcms_lock, flags);
+	return found;
+}
+EXPORT_SYMBOL_GPL(nooks_snd_pcm_find);
+
+/**
+ * nooks_snd_pcm_set_standin() - who answers for a domain's PCMs
+ * @dom: the domain
+ * @standin: the shadow's stand-in, or NULL for the isolate one
+ */
+void nooks_snd_pcm_set_standin(struct nooks_domain *dom,
+			       const struct snd_pcm_ops *standin)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	struct nooks_snd_pcm *p;
+
+	if (!sd)
+		return;
+	spin_lock_irq(&sd->pcms_lock);
+	list_for_each_entry(p, &sd->pcms, node)
+		WRITE_ONCE(p->standin, standin ?: &nooks_snd_pcm_isolate);
+	spin_unlock_irq(&sd->pcms_lock);
+}
+EXPORT_SYMBOL_GPL(nooks_snd_pcm_set_standin);
 
 static const struct snd_device_ops nooks_snd_pcm_dev_ops = {
 	.dev_free = nooks_snd_pcm_dev_free,
 };
 
+/* Fill @p's copy of the driver's table @ops with the wrappers. */
+static void nooks_snd_pcm_fill(struct nooks_snd_pcm *p,
+			       const struct snd_pcm_ops *ops)
+{
+	struct snd_pcm_ops copy = *ops;
+
+#define NOOKS_SND_PCM_WRAP(op, rtype, proto, args)			\
+	NOOKS_ENTRY_WRAP(&copy, op, nooks_snd_pcm_do_##op);
+	NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_WRAP)
+#undef NOOKS_SND_PCM_WRAP
+	NOOKS_ENTRY_WRAP(&copy, open, nooks_snd_pcm_open);
+	NOOKS_ENTRY_WRAP(&copy, hw_params, nooks_snd_pcm_hw_params);
+	NOOKS_ENTRY_WRAP(&copy, hw_free, nooks_snd_pcm_hw_free);
+	NOOKS_ENTRY_WRAP(&copy, prepare, nooks_snd_pcm_prepare);
+	NOOKS_ENTRY_WRAP(&copy, pointer, nooks_snd_pcm_pointer);
+	/* a shifted stream's copies stay ours (nooks_snd_pcm_shift()) */
+	if (p->ops.copy_user == nooks_snd_pcm_shift_copy_user) {
+		copy.copy_user = p->ops.copy_user;
+		copy.copy_kernel = p->ops.copy_kernel;
+		copy.fill_silence = p->ops.fill_silence;
+	}
+	p->ops = copy;
+	p->orig = ops;
+}
+
 static void nooks_snd_pcm_set_ops(struct snd_pcm *pcm, int direction,
 				  const struct snd_pcm_ops *ops)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
+	unsigned int n = pcm->streams[direction].substream_count;
 	struct nooks_snd_pcm *p;
 
-	if (!dom || !ops)
+	if (!sd || !ops)
 		goto native;
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	/*
+	 * A PCM the shadow kept across a restart: its substreams call the
+	 * record already, which now wraps the restarted driver's table.
+	 * The shadow replays each open stream before it stops diverting.
+	 */
+	p = nooks_snd_pcm_find(dom, pcm, direction);
+	if (p) {
+		nooks_snd_pcm_fill(p, ops);
+		return;
+	}
+	p = kzalloc(struct_size(p, subs, n), GFP_KERNEL);
 	if (!p)
 		goto unprotected;
 	if (snd_device_new(pcm->card, SNDRV_DEV_LOWLEVEL, p,
@@ -214,13 +392,18 @@ static void nooks_snd_pcm_set_ops(struct snd_pcm *pcm, int direction,
 		goto unprotected;
 	}
 	p->dom = dom;
-	p->orig = ops;
-	p->standin = &nooks_snd_pcm_isolate;
-	p->ops = *ops;
-#define NOOKS_SND_PCM_WRAP(op, rtype, proto, args)			\
-	NOOKS_ENTRY_WRAP(&p->ops, op, nooks_snd_pcm_##op);
-	NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_WRAP)
-#undef NOOKS_SND_PCM_WRAP
+	p->pcm = pcm;
+	p->stream = direction;
+	p->nsubs = n;
+	mutex_lock(&sd->lock);
+	p->standin = nooks_snd_hooks_get(dom) ?
+		     nooks_snd_hooks_get(dom)->pcm_standin :
+		     &nooks_snd_pcm_isolate;
+	nooks_snd_pcm_fill(p, ops);
+	spin_lock_irq(&sd->pcms_lock);
+	list_add_tail(&p->node, &sd->pcms);
+	spin_unlock_irq(&sd->pcms_lock);
+	mutex_unlock(&sd->lock);
 	snd_pcm_set_ops(pcm, direction, &p->ops);
 	return;
 
@@ -231,8 +414,79 @@ native:
 	snd_pcm_set_ops(pcm, direction, ops);
 }
 
+/* The restarted driver creates a PCM: the shadow may give the kept one. */
+static int nooks_snd_pcm_new(struct snd_card *card, const char *id,
+			     int device, int playback_count, int capture_count,
+			     struct snd_pcm **rpcm)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
+	const struct nooks_snd_hooks *hooks;
+	struct snd_pcm *pcm = NULL;
+
+	if (sd) {
+		mutex_lock(&sd->lock);
+		hooks = nooks_snd_hooks_get(dom);
+		if (hooks && hooks->pcm_new)
+			pcm = hooks->pcm_new(dom, card, device, playback_count,
+					     capture_count);
+		mutex_unlock(&sd->lock);
+	}
+	if (!pcm)
+		return snd_pcm_new(card, id, device, playback_count,
+				   capture_count, rpcm);
+	if (rpcm)
+		*rpcm = pcm;
+	return 0;
+}
+
+/* A kept PCM keeps its buffers: setting them up again is an error. */
+static bool nooks_snd_pcm_has_buffers(struct snd_pcm *pcm)
+{
+	int dir;
+
+	for (dir = 0; dir < 2; dir++)
+		if (pcm->streams[dir].substream &&
+		    pcm->streams[dir].substream->dma_buffer.dev.type)
+			return true;
+	return false;
+}
+
+static int nooks_snd_pcm_set_managed_buffer_all(struct snd_pcm *pcm, int type,
+						struct device *data,
+						size_t size, size_t max)
+{
+	if (nooks_caller_domain() && nooks_snd_pcm_has_buffers(pcm))
+		return 0;
+	return snd_pcm_set_managed_buffer_all(pcm, type, data, size, max);
+}
+
+static int nooks_snd_pcm_set_managed_buffer(struct snd_pcm_substream *s,
+					    int type, struct device *data,
+					    size_t size, size_t max)
+{
+	if (nooks_caller_domain() && s->dma_buffer.dev.type)
+		return 0;
+	return snd_pcm_set_managed_buffer(s, type, data, size, max);
+}
+
+static void nooks_snd_pcm_preallocate_all(struct snd_pcm *pcm, int type,
+					  void *data, size_t size, size_t max)
+{
+	if (nooks_caller_domain() && nooks_snd_pcm_has_buffers(pcm))
+		return;
+	snd_pcm_lib_preallocate_pages_for_all(pcm, type, data, size, max);
+}
+
 static const struct nooks_import nooks_snd_pcm_list[] = {
 	NOOKS_IMPORT(snd_pcm_set_ops, nooks_snd_pcm_set_ops),
+	NOOKS_IMPORT(snd_pcm_new, nooks_snd_pcm_new),
+	NOOKS_IMPORT(snd_pcm_set_managed_buffer_all,
+		     nooks_snd_pcm_set_managed_buffer_all),
+	NOOKS_IMPORT(snd_pcm_set_managed_buffer,
+		     nooks_snd_pcm_set_managed_buffer),
+	NOOKS_IMPORT(snd_pcm_lib_preallocate_pages_for_all,
+		     nooks_snd_pcm_preallocate_all),
 };
 
 const struct nooks_import_table nooks_sound_pcm_imports = {
@@ -242,17 +496,20 @@ const struct nooks_import_table nooks_sound_pcm_imports = {
 };
 
 /**
- * nooks_snd_pcm_check() - does the isolate stand-in answer every op?
+ * nooks_snd_pcm_check() - does a stand-in answer every op?
+ * @standin: the stand-in's table
+ * @who: whose it is, for the message
  *
- * Return: 0, or -EINVAL (the module refuses to load).
+ * Return: 0, or -EINVAL (the stand-in's module refuses to load).
  */
-int nooks_snd_pcm_check(void)
+int nooks_snd_pcm_check(const struct snd_pcm_ops *standin, const char *who)
 {
 	unsigned int missing = 0;
 
 #define NOOKS_SND_PCM_CHECK(op, rtype, proto, args)			\
-	NOOKS_ENTRY_CHECK(&nooks_snd_pcm_isolate, op, "isolate", missing);
+	NOOKS_ENTRY_CHECK(standin, op, who, missing);
 	NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_CHECK)
 #undef NOOKS_SND_PCM_CHECK
 	return missing ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_GPL(nooks_snd_pcm_check);

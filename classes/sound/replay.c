@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * classes/sound/replay.c - bring a kept card's streams back on the
+ * restarted driver.
+ *
+ * The restarted driver built its card again around the kept card, PCMs
+ * and runtimes (keep.c, main.c), but knows none of the streams the
+ * applications hold open. For each live stream, the replay calls the
+ * driver as ALSA did, up to the state ALSA has it in:
+ *
+ *   open        the driver binds its per-stream data; the constraint rules
+ *               its old open added go (they may point into the failed
+ *               driver's memory), its new ones stay; the stream's refined
+ *               hardware description is ALSA's and is kept
+ *   hw_params   the parameters last accepted (the codec's rate, ...)
+ *   prepare     the hardware is set up at buffer offset 0
+ *   start       a running, draining or paused stream: the buffer is
+ *               rotated so that the frame due next is at offset 0, and
+ *               positions are translated (shift.c); then the stream
+ *               starts (and pauses again if it was paused)
+ *
+ * The mixer log is written first (log.c), so that the codec is set up as
+ * the user left it before sound flows again.
+ */
+#define pr_fmt(fmt) "shadow_sound: " fmt
+
+#include <linux/slab.h>
+#include <sound/core.h>
+#include <sound/pcm.h>
+
+#include "domain.h"
+#include "sound.h"
+
+/* Drop the constraint rules [@lo, @hi) of @rt (the old driver's). */
+static void shadow_snd_rules_drop(struct snd_pcm_runtime *rt, unsigned int lo,
+				  unsigned int hi)
+{
+	struct snd_pcm_hw_constraints *c = &rt->hw_constraints;
+
+	if (lo >= hi || hi > c->rules_num)
+		return;
+	memmove(&c->rules[lo], &c->rules[hi],
+		(c->rules_num - hi) * sizeof(c->rules[0]));
+	c->rules_num -= hi - lo;
+}
+
+static int shadow_snd_replay_sub(struct shadow_snd *ss,
+				 struct snd_pcm_substream *s)
+{
+	struct snd_pcm_runtime *rt = s->runtime;
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	snd_pcm_state_t state = rt->state;
+	struct snd_pcm_hardware hw = rt->hw;
+	struct snd_pcm_hw_params *params;
+	int ret;
+
+	s->private_data = s->pcm->private_data;
+	rt->private_free = NULL;
+	rt->private_data = NULL;
+	shadow_snd_rules_drop(rt, sub->rules_lo, sub->rules_hi);
+	sub->rules_lo = rt->hw_constraints.rules_num;
+	ret = nooks_snd_pcm_driver.open(s);
+	sub->rules_hi = rt->hw_constraints.rules_num;
+	rt->hw = hw;
+	if (ret || state == SNDRV_PCM_STATE_OPEN ||
+	    !test_bit(NOOKS_SND_SUB_PARAMS, &sub->flags))
+		return ret;
+
+	params = kmemdup(&sub->params, sizeof(*params), GFP_KERNEL);
+	if (!params)
+		return -ENOMEM;
+	ret = nooks_snd_pcm_driver.hw_params(s, params);
+	kfree(params);
+	if (ret || state == SNDRV_PCM_STATE_SETUP ||
+	    state == SNDRV_PCM_STATE_XRUN ||
+	    state == SNDRV_PCM_STATE_DISCONNECTED)
+		return ret;
+
+	ret = nooks_snd_pcm_driver.prepare(s);
+	if (ret || state == SNDRV_PCM_STATE_PREPARED ||
+	    state == SNDRV_PCM_STATE_SUSPENDED)
+		return ret;
+
+	/* running, draining or paused: on from where ALSA froze it */
+	ret = nooks_snd_pcm_shift(s, rt->status->hw_ptr % rt->buffer_size);
+	if (ret)
+		pr_warn("%s: stream %s: position not kept (%d): it may skip\n",
+			ss->dom->name, s->name, ret);
+	snd_pcm_stream_lock_irq(s);
+	rt->hw_ptr_jiffies = jiffies;
+	ret = nooks_snd_pcm_driver.trigger(s, SNDRV_PCM_TRIGGER_START);
+	if (!ret && state == SNDRV_PCM_STATE_PAUSED)
+		ret = nooks_snd_pcm_driver.trigger(s,
+						   SNDRV_PCM_TRIGGER_PAUSE_PUSH);
+	snd_pcm_stream_unlock_irq(s);
+	return ret;
+}
+
+/* Replay the live streams of one record; then it calls the driver again. */
+static int shadow_snd_replay_pcm(struct shadow_snd *ss, struct nooks_snd_pcm *p)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(ss->dom);
+	struct snd_pcm_substream *s;
+	int ret = 0, err;
+
+	for (s = p->pcm->streams[p->stream].substream; s; s = s->next) {
+		struct nooks_snd_sub *sub;
+
+		if (s->number >= p->nsubs)
+			continue;
+		sub = &p->subs[s->number];
+		if (!test_bit(NOOKS_SND_SUB_LIVE, &sub->flags))
+			continue;
+		err = shadow_snd_replay_sub(ss, s);
+		if (err) {
+			pr_err("%s: stream %s not replayed (%d)\n",
+			       ss->dom->name, s->name, err);
+			ret = ret ?: err;
+			continue;
+		}
+		spin_lock_irq(&sd->pcms_lock);
+		clear_bit(NOOKS_SND_SUB_LIVE, &sub->flags);
+		set_bit(NOOKS_SND_SUB_BACK, &sub->flags);
+		spin_unlock_irq(&sd->pcms_lock);
+	}
+	if (!ret)
+		WRITE_ONCE(p->divert, false);
+	return ret;
+}
+
+/**
+ * shadow_snd_replay() - give a kept card's state to the restarted driver
+ * @ss: the shadow
+ * @card: the card, taken back by the restarted driver
+ *
+ * Process context, the domain's ctl held.
+ *
+ * Return: 0, or the first error (the driver is then left fail-stopped).
+ */
+int shadow_snd_replay(struct shadow_snd *ss, struct snd_card *card)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(ss->dom);
+	struct nooks_snd_pcm *p;
+	int ret = 0;
+
+	shadow_snd_log_replay(ss, card);
+	mutex_lock(&ss->replay);
+	/* the records change only in the driver's probe and card free */
+	list_for_each_entry(p, &sd->pcms, node) {
+		if (p->pcm->card != card || !READ_ONCE(p->divert))
+			continue;
+		ret = shadow_snd_replay_pcm(ss, p) ?: ret;
+	}
+	mutex_unlock(&ss->replay);
+	return ret;
+}

@@ -7,9 +7,10 @@
  * order of acquisition; the tracker records them (debugfs "objects",
  * leak checks) but never frees them itself: a restart unbinds the
  * devices after the release phase, which frees them, and the records
- * are then forgotten (nooks_track_forget_devres()). A class that must
+ * are then forgotten (nooks_track_forget_devres()). A shadow that must
  * keep a device-managed object across the restart (a sound card) takes
- * its devres node off the device in its unbind hook (struct nooks_iface).
+ * its devres node off the device in its keep hook, and tracks it again
+ * when it gives it back to the restarted driver.
  * Device-managed interrupts are in wrap_irq.c: their handlers must run as
  * protected calls.
  */

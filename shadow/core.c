@@ -191,11 +191,12 @@ static bool shadow_keep(struct nooks_domain *dom, const struct nooks_obj *obj)
 	struct shadow_class *cls;
 	bool keep = false;
 
-	rcu_read_lock();
-	shadow_for_each_class(cls)
+	/* the keep hooks sleep (a class's lock, freeing a card's devices) */
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node)
 		if (cls->ops->keep && cls->ops->keep(dom, obj))
 			keep = true;
-	rcu_read_unlock();
+	mutex_unlock(&shadow_class_lock);
 	return keep;
 }
 
@@ -321,7 +322,7 @@ void shadow_class_unregister(struct shadow_class *cls)
 	mutex_lock(&shadow_class_lock);
 	list_del_rcu(&cls->node);
 	mutex_unlock(&shadow_class_lock);
-	synchronize_rcu();	/* failed and keep hooks still running */
+	synchronize_rcu();	/* failed hooks still running */
 }
 EXPORT_SYMBOL_GPL(shadow_class_unregister);
 

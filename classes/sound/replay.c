@@ -62,15 +62,16 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	ret = nooks_snd_pcm_driver.open(s);
 	sub->rules_hi = rt->hw_constraints.rules_num;
 	rt->hw = hw;
-	if (ret || state == SNDRV_PCM_STATE_OPEN ||
-	    !test_bit(NOOKS_SND_SUB_PARAMS, &sub->flags))
+	if (ret || state == SNDRV_PCM_STATE_OPEN)
 		return ret;
 
-	params = kmemdup(&sub->params, sizeof(*params), GFP_KERNEL);
-	if (!params)
-		return -ENOMEM;
-	ret = nooks_snd_pcm_driver.hw_params(s, params);
-	kfree(params);
+	if (test_bit(NOOKS_SND_SUB_PARAMS, &sub->flags)) {
+		params = kmemdup(&sub->params, sizeof(*params), GFP_KERNEL);
+		if (!params)
+			return -ENOMEM;
+		ret = nooks_snd_pcm_driver.hw_params(s, params);
+		kfree(params);
+	}
 	if (ret || state == SNDRV_PCM_STATE_SETUP ||
 	    state == SNDRV_PCM_STATE_XRUN ||
 	    state == SNDRV_PCM_STATE_DISCONNECTED)

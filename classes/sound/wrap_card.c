@@ -17,7 +17,9 @@
  * does not enter the driver).
  *
  * In shadow mode the card of a restarted driver is the one the shadow
- * kept (keep.c): the shadow's card_new hook hands it back, still tracked.
+ * kept (keep.c): the shadow's card_new hook hands it back. A card the
+ * driver frees itself stayed tracked; a device-managed one is tracked
+ * again (the unbind forgot every device-managed object).
  */
 #include <sound/core.h>
 
@@ -102,6 +104,9 @@ static int nooks_snd_devm_card_new(struct device *parent, int idx,
 	int ret;
 
 	if (kept) {
+		/* the unbind forgot it with the device-managed objects */
+		nooks_track_add(dom, &nooks_snd_obj_card_devm,
+				(unsigned long)kept, 0, 0, 0);
 		*card_ret = kept;
 		return 0;
 	}

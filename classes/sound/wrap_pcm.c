@@ -125,8 +125,10 @@ static int nooks_snd_pcm_hw_params(struct snd_pcm_substream *s,
 				   struct snd_pcm_hw_params *p)
 {
 	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
-	int ret = nooks_snd_pcm_do_hw_params(s, p);
+	int ret = 0;
 
+	if (nooks_snd_pcm_of(s)->orig->hw_params)
+		ret = nooks_snd_pcm_do_hw_params(s, p);
 	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
 	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
 	if (!ret) {
@@ -142,6 +144,8 @@ static int nooks_snd_pcm_hw_free(struct snd_pcm_substream *s)
 
 	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
 	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	if (!nooks_snd_pcm_of(s)->orig->hw_free)
+		return 0;
 	return nooks_snd_pcm_do_hw_free(s);
 }
 
@@ -349,8 +353,9 @@ static void nooks_snd_pcm_fill(struct nooks_snd_pcm *p,
 	NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_WRAP)
 #undef NOOKS_SND_PCM_WRAP
 	NOOKS_ENTRY_WRAP(&copy, open, nooks_snd_pcm_open);
-	NOOKS_ENTRY_WRAP(&copy, hw_params, nooks_snd_pcm_hw_params);
-	NOOKS_ENTRY_WRAP(&copy, hw_free, nooks_snd_pcm_hw_free);
+	/* remembered whether or not the driver has them */
+	copy.hw_params = nooks_snd_pcm_hw_params;
+	copy.hw_free = nooks_snd_pcm_hw_free;
 	NOOKS_ENTRY_WRAP(&copy, prepare, nooks_snd_pcm_prepare);
 	NOOKS_ENTRY_WRAP(&copy, pointer, nooks_snd_pcm_pointer);
 	/* a shifted stream's copies stay ours (nooks_snd_pcm_shift()) */

@@ -365,7 +365,9 @@ static struct nooks_obj *nooks_track_pop(struct nooks_track *t,
  * @first: first enum nooks_stage to release
  * @last: last enum nooks_stage to release
  * @keep: if not NULL, objects for which it returns true are kept (tracked
- *	and alive) for the restarted driver
+ *	and alive) for the restarted driver; it also sees the device-managed
+ *	objects, which stay tracked whatever it answers (it may take one off
+ *	its device to keep it through the unbind)
  *
  * Process context. Releases by type, stage by stage (enum nooks_stage),
  * with the kernel's own functions and never the driver's. Device-managed

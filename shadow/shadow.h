@@ -44,7 +44,10 @@ enum shadow_state {
  * @failed: a fault was contained: stop the class objects and stand in for
  *	the driver (active mode). Any context, must not sleep.
  * @keep: while the failed driver's objects are released: true keeps @obj
- *	(tracked and alive) for the restarted driver. Process context.
+ *	(tracked and alive) for the restarted driver. A device-managed
+ *	object (struct nooks_obj_type.devres) is offered too: the unbind
+ *	frees it unless the hook takes it off its device. Process context,
+ *	before the devices are unbound; may sleep.
  * @recover: after the re-probe: replay the log, hand the objects back.
  *	Non-zero fails the recovery (the driver is left fail-stopped).
  *	Process context, ctl held; the classes run in registration order

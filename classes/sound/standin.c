@@ -4,7 +4,7 @@
  *
  * A stream the driver was playing or recording stays RUNNING: the
  * shadow freezes it. Its position holds where ALSA last saw it (pointer
- * answers that position), and every 50 ms the shadow wakes whoever waits
+ * answers that position), and every 10 ms the shadow wakes whoever waits
  * on the stream: ALSA's wait for room or data gives up with -EIO after
  * about 1.1 buffer times without progress, and each wake-up restarts
  * that wait. The application sees a pause, not an error; the data it
@@ -34,7 +34,7 @@
 #include "sound.h"
 
 /* How often a frozen stream's waiters are woken. */
-#define SHADOW_SND_WAKE_MS	50
+#define SHADOW_SND_WAKE_MS	10
 /* How long an open waits for the driver to be back. */
 #define SHADOW_SND_OPEN_WAIT_MS	10000
 

@@ -68,11 +68,8 @@ void shadow_snd_log_put(struct nooks_domain *dom, struct snd_card *card,
 	spin_unlock_irqrestore(&ss->lock, flags);
 	if (!e) {
 		new = kzalloc(sizeof(*new), GFP_ATOMIC);
-		if (!new) {
-			pr_warn_ratelimited("%s: no memory to log control %s\n",
-					    dom->name, id.name);
-			return;
-		}
+		if (!new)
+			return;		/* the value is not replayed */
 		new->card = card;
 		new->id = id;
 	}

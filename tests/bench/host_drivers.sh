@@ -67,16 +67,11 @@ check "lib-drivers.sh: lookups by tools/vm option, bad column 2, bad driver 1" \
 
 # --- the per-driver tests agree with the table
 header() { head -n 20 "$1" | sed -n "s/^# *$2: *//p" | head -n 1; }
-for d in $(drivers_of_class net supported); do
-	vm=$(driver_vm "$d")
-	for t in "tests/nooks/test_isolate_$d.sh" "tests/net/test_survive_$d.sh"; do
-		check "$t exists, its guest has $vm" \
-			test "$(header "$TOP/$t" vm 2> /dev/null)" = "$vm"
-	done
-done
-for d in $(drivers_of_class sound supported); do
-	vm=$(driver_vm "$d")
-	for t in "tests/sound/test_isolate_$d.sh" "tests/sound/test_survive_$d.sh"; do
+for d in $(drivers_list supported); do
+	vm=$(driver_vm "$d") c=$(driver_class "$d")
+	iso=tests/$c/test_isolate_$d.sh
+	[ "$c" = net ] && iso=tests/nooks/test_isolate_$d.sh
+	for t in "$iso" "tests/$c/test_survive_$d.sh"; do
 		check "$t exists, its guest has $vm" \
 			test "$(header "$TOP/$t" vm 2> /dev/null)" = "$vm"
 	done

@@ -16,6 +16,7 @@
 #include <sound/core.h>
 
 #include "domain.h"
+#include "shadow_trace.h"
 #include "sound.h"
 
 /* The element of @kctl that @id names, as a name-based id. */
@@ -127,6 +128,7 @@ void shadow_snd_log_replay(struct shadow_snd *ss, struct snd_card *card)
 	struct shadow_snd_val *e;
 	struct snd_kcontrol *kctl;
 	unsigned int i, n = 0;
+	char name[32];
 	int ret;
 
 	v = kmalloc(sizeof(*v), GFP_KERNEL);
@@ -157,6 +159,8 @@ void shadow_snd_log_replay(struct shadow_snd *ss, struct snd_card *card)
 				ss->dom->name, v->id.name, ret);
 	}
 	kfree(v);
+	snprintf(name, sizeof(name), "controlC%d", card->number);
+	trace_shadow_replay(name, "mixer");
 }
 
 /* Forget every logged value. */

@@ -29,6 +29,7 @@
 #include <sound/pcm.h>
 
 #include "domain.h"
+#include "shadow_trace.h"
 #include "sound.h"
 
 /* Drop the constraint rules [@lo, @hi) of @rt (the old driver's). */
@@ -52,6 +53,7 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	snd_pcm_state_t state = rt->state;
 	struct snd_pcm_hardware hw = rt->hw;
 	struct snd_pcm_hw_params *params;
+	char name[32];
 	int ret;
 
 	s->private_data = s->pcm->private_data;
@@ -60,6 +62,8 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	shadow_snd_rules_drop(rt, sub->rules_lo, sub->rules_hi);
 	sub->rules_lo = rt->hw_constraints.rules_num;
 	ret = nooks_snd_pcm_driver.open(s);
+	trace_shadow_replay(shadow_snd_sub_name(s, name, sizeof(name)),
+			    "open");
 	sub->rules_hi = rt->hw_constraints.rules_num;
 	rt->hw = hw;
 	if (ret || state == SNDRV_PCM_STATE_OPEN)
@@ -71,6 +75,8 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 			return -ENOMEM;
 		ret = nooks_snd_pcm_driver.hw_params(s, params);
 		kfree(params);
+		trace_shadow_replay(shadow_snd_sub_name(s, name, sizeof(name)),
+				    "hw_params");
 	}
 	if (ret || state == SNDRV_PCM_STATE_SETUP ||
 	    state == SNDRV_PCM_STATE_XRUN ||
@@ -78,6 +84,8 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 		return ret;
 
 	ret = nooks_snd_pcm_driver.prepare(s);
+	trace_shadow_replay(shadow_snd_sub_name(s, name, sizeof(name)),
+			    "prepare");
 	if (ret || state == SNDRV_PCM_STATE_PREPARED ||
 	    state == SNDRV_PCM_STATE_SUSPENDED)
 		return ret;
@@ -94,6 +102,9 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 		ret = nooks_snd_pcm_driver.trigger(s,
 						   SNDRV_PCM_TRIGGER_PAUSE_PUSH);
 	snd_pcm_stream_unlock_irq(s);
+	trace_shadow_replay(shadow_snd_sub_name(s, name, sizeof(name)),
+			    state == SNDRV_PCM_STATE_PAUSED ? "start+pause" :
+							      "start");
 	return ret;
 }
 

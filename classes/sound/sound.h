@@ -11,6 +11,8 @@
 #include <linux/timer.h>
 #include <linux/wait.h>
 #include <sound/control.h>
+#include <sound/core.h>
+#include <sound/pcm.h>
 
 #include "nooks_sound.h"
 
@@ -72,6 +74,15 @@ static inline struct shadow_snd *shadow_snd_of(struct nooks_domain *dom)
 	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
 
 	return sd ? READ_ONCE(sd->shadow) : NULL;
+}
+
+/* The device node name of substream @s's PCM: pcmC0D0p. */
+static inline const char *shadow_snd_sub_name(struct snd_pcm_substream *s,
+					      char *buf, size_t size)
+{
+	snprintf(buf, size, "pcmC%dD%d%c", s->pcm->card->number,
+		 s->pcm->device, s->stream ? 'c' : 'p');
+	return buf;
 }
 
 /* log.c */

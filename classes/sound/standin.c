@@ -31,6 +31,7 @@
 #include <sound/pcm.h>
 
 #include "domain.h"
+#include "shadow_trace.h"
 #include "sound.h"
 
 /* How often a frozen stream's waiters are woken. */
@@ -46,6 +47,7 @@ static struct shadow_snd *shadow_snd_of_sub(struct snd_pcm_substream *s)
 static int shadow_snd_pcm_open(struct snd_pcm_substream *s)
 {
 	struct shadow_snd *ss = shadow_snd_of_sub(s);
+	char name[32];
 	long left;
 
 	if (!ss)
@@ -55,6 +57,8 @@ static int shadow_snd_pcm_open(struct snd_pcm_substream *s)
 			msecs_to_jiffies(SHADOW_SND_OPEN_WAIT_MS));
 	if (left < 0)
 		return left;
+	trace_shadow_standin(shadow_snd_sub_name(s, name, sizeof(name)),
+			     "open_waited");
 	if (!left || READ_ONCE(ss->gave_up))
 		return -ENODEV;
 	return nooks_snd_pcm_driver.open(s);
@@ -65,6 +69,7 @@ static int shadow_snd_pcm_close(struct snd_pcm_substream *s)
 	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
 	struct nooks_snd_domain *sd = nooks_snd_domain(nooks_snd_pcm_of(s)->dom);
 	struct shadow_snd *ss = shadow_snd_of_sub(s);
+	char name[32];
 	int ret = 0;
 
 	/* a replay in progress brings the stream back or gives it up */
@@ -77,6 +82,8 @@ static int shadow_snd_pcm_close(struct snd_pcm_substream *s)
 		/* replayed meanwhile: the restarted driver has the stream */
 		ret = nooks_snd_pcm_driver.close(s);
 	} else {
+		trace_shadow_standin(shadow_snd_sub_name(s, name, sizeof(name)),
+				     "close");
 		/* the failed driver's per-stream data is gone */
 		s->runtime->private_free = NULL;
 		s->runtime->private_data = NULL;
@@ -105,6 +112,10 @@ static int shadow_snd_pcm_ok(struct snd_pcm_substream *s)
 
 static int shadow_snd_pcm_trigger(struct snd_pcm_substream *s, int cmd)
 {
+	char name[32];
+
+	trace_shadow_standin(shadow_snd_sub_name(s, name, sizeof(name)),
+			     "trigger");
 	return 0;	/* the stream's state is ALSA's: the replay reads it */
 }
 
@@ -196,6 +207,7 @@ static int shadow_snd_ctl_get(struct snd_kcontrol *k,
 static int shadow_snd_ctl_put(struct snd_kcontrol *k,
 			      struct snd_ctl_elem_value *v)
 {
+	trace_shadow_standin(k->id.name, "put");
 	return 0;	/* logged by the wrapper, replayed to the driver */
 }
 

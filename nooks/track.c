@@ -285,6 +285,35 @@ bool nooks_track_del(struct nooks_domain *dom,
 EXPORT_SYMBOL_GPL(nooks_track_del);
 
 /**
+ * nooks_track_del_any() - forget a freed object, whichever domain holds it
+ * @type: what kind of resource
+ * @key: identity of the resource
+ *
+ * For the free wrappers when the caller's domain is unknown: a domain's
+ * code that frees with a tail call (``jmp kfree``, as snd_hda_core's
+ * kobject release does) reaches the wrapper with its own caller's return
+ * address, which is kernel code. The object is gone all the same and must
+ * leave the tracker, or a restart frees it a second time. Any context.
+ *
+ * Return: true if a domain tracked it.
+ */
+bool nooks_track_del_any(const struct nooks_obj_type *type, unsigned long key)
+{
+	struct nooks_domain *dom;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dom, &nooks_domains, node) {
+		if (nooks_track_del(dom, type, key, NULL)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
  * nooks_track_get() - look a tracked resource up
  * @dom: the driver's domain
  * @type: what kind of resource

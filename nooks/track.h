@@ -114,6 +114,7 @@ int nooks_track_add(struct nooks_domain *dom,
 bool nooks_track_del(struct nooks_domain *dom,
 		     const struct nooks_obj_type *type, unsigned long key,
 		     struct nooks_obj *out);
+bool nooks_track_del_any(const struct nooks_obj_type *type, unsigned long key);
 bool nooks_track_get(struct nooks_domain *dom,
 		     const struct nooks_obj_type *type, unsigned long key,
 		     struct nooks_obj *out);

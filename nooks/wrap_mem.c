@@ -64,21 +64,32 @@ static void *nooks_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 			       &nooks_obj_kmalloc, s);
 }
 
+/*
+ * A free wrapper's caller: @dom, or none when the domain's code freed with
+ * a tail call (see nooks_track_del_any()); the object leaves the tracker.
+ */
+static void nooks_untrack(struct nooks_domain *dom,
+			  const struct nooks_obj_type *type, unsigned long key)
+{
+	if (dom)
+		nooks_track_del(dom, type, key, NULL);
+	else
+		nooks_track_del_any(type, key);
+}
+
 static void nooks_kfree(const void *p)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
-
-	if (dom && !ZERO_OR_NULL_PTR(p))
-		nooks_track_del(dom, &nooks_obj_kmalloc, (unsigned long)p, NULL);
+	if (!ZERO_OR_NULL_PTR(p))
+		nooks_untrack(nooks_caller_domain(), &nooks_obj_kmalloc,
+			      (unsigned long)p);
 	kfree(p);
 }
 
 static void nooks_kmem_cache_free(struct kmem_cache *s, void *p)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
-
-	if (dom && p)
-		nooks_track_del(dom, &nooks_obj_kmalloc, (unsigned long)p, NULL);
+	if (p)
+		nooks_untrack(nooks_caller_domain(), &nooks_obj_kmalloc,
+			      (unsigned long)p);
 	kmem_cache_free(s, p);
 }
 
@@ -106,10 +117,9 @@ static void *nooks_vzalloc(unsigned long size)
 
 static void nooks_vfree(const void *p)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
-
-	if (dom && p)
-		nooks_track_del(dom, &nooks_obj_vmalloc, (unsigned long)p, NULL);
+	if (p)
+		nooks_untrack(nooks_caller_domain(), &nooks_obj_vmalloc,
+			      (unsigned long)p);
 	vfree(p);
 }
 
@@ -199,10 +209,8 @@ static unsigned long nooks_get_free_pages(gfp_t gfp, unsigned int order)
 
 static void nooks_free_pages(unsigned long addr, unsigned int order)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
-
-	if (addr && dom)
-		nooks_track_del(dom, &nooks_obj_pages, addr, NULL);
+	if (addr)
+		nooks_untrack(nooks_caller_domain(), &nooks_obj_pages, addr);
 	free_pages(addr, order);
 }
 

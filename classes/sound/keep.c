@@ -27,6 +27,7 @@
 #include <sound/ac97_codec.h>
 #include <sound/ak4531_codec.h>
 #include <sound/core.h>
+#include <sound/hda_codec.h>
 #include <sound/info.h>
 #include <sound/pcm.h>
 
@@ -94,6 +95,23 @@ static void nooks_snd_device_disarm(struct snd_device *dev)
 
 		ak4531->private_free = NULL;
 		ak4531->write = nooks_snd_ak4531_write;
+	} else if (nooks_snd_is(dev_free, "snd_hda_codec_dev_free")) {
+		struct hda_codec *codec = dev->device_data;
+		struct hda_pcm *cpcm;
+		unsigned int refs = 1;	/* the codec's own */
+
+		/*
+		 * An HDA codec's removal disconnects and frees its PCMs,
+		 * and waits for the streams open on them to close: the
+		 * PCMs are the card's to keep, and the streams open now
+		 * are the shadow's (their close never reaches the codec).
+		 */
+		list_for_each_entry(cpcm, &codec->pcm_list_head, list) {
+			cpcm->pcm = NULL;
+			if (!cpcm->disconnected)
+				refs++;	/* dropped as it is disconnected */
+		}
+		refcount_set(&codec->pcm_ref, refs);
 	}
 }
 

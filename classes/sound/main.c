@@ -29,6 +29,9 @@
 #include "shadow.h"
 #include "sound.h"
 
+/* How long a recovery waits for an asynchronous probe to end. */
+#define SHADOW_SND_PROBE_WAIT_MS	10000
+
 static const struct nooks_snd_hooks shadow_snd_hooks;
 
 static void shadow_snd_attach(struct nooks_domain *dom)
@@ -171,6 +174,38 @@ static struct snd_pcm *shadow_snd_pcm_new(struct nooks_domain *dom,
 	return NULL;
 }
 
+/* The restarted driver registered a card: its (maybe asynchronous) probe is done. */
+static void shadow_snd_card_registered(struct nooks_domain *dom,
+				       struct snd_card *card)
+{
+	struct shadow_snd *ss = shadow_snd_of(dom);
+	struct shadow_snd_card *kc;
+
+	if (!ss)
+		return;
+	list_for_each_entry(kc, &ss->kept, node)
+		if (kc->card == card && kc->rebound)
+			WRITE_ONCE(kc->registered, true);
+	wake_up_all(&ss->back);
+}
+
+/*
+ * Wait for an asynchronous probe (snd_hda_intel's probe work) to give a
+ * kept card back and register it: the re-probe returns before.
+ */
+static void shadow_snd_wait_probe(struct shadow_snd *ss,
+				  struct shadow_snd_card *kc)
+{
+	long left;
+
+	left = wait_event_timeout(ss->back, READ_ONCE(kc->registered),
+				  msecs_to_jiffies(SHADOW_SND_PROBE_WAIT_MS));
+	if (!left)
+		dev_err(kc->card->dev,
+			"shadow: card %d not registered again within %u ms\n",
+			kc->card->number, SHADOW_SND_PROBE_WAIT_MS);
+}
+
 /* After the re-probe: replay each kept card; the streams flow again. */
 static int shadow_snd_recover(struct nooks_domain *dom)
 {
@@ -181,7 +216,8 @@ static int shadow_snd_recover(struct nooks_domain *dom)
 	if (!ss)
 		return 0;
 	list_for_each_entry_safe(kc, tmp, &ss->kept, node) {
-		if (!kc->rebound) {
+		shadow_snd_wait_probe(ss, kc);
+		if (!kc->rebound || !kc->registered) {
 			dev_err(kc->card->dev,
 				"shadow: restarted driver did not take card %d back\n",
 				kc->card->number);
@@ -228,6 +264,7 @@ static void shadow_snd_stopped(struct nooks_domain *dom)
 static const struct nooks_snd_hooks shadow_snd_hooks = {
 	.card_new	= shadow_snd_card_new,
 	.pcm_new	= shadow_snd_pcm_new,
+	.card_registered = shadow_snd_card_registered,
 	.ctl_put	= shadow_snd_log_put,
 	.pcm_standin	= &shadow_snd_pcm_standin,
 	.ctl_standin	= &shadow_snd_ctl_standin,

@@ -97,6 +97,8 @@ struct nooks_snd_ctl_ops {
  *	kept one (already tracked) or NULL. Process context, lock held.
  * @pcm_new: it creates PCM @device of @card with these substream counts:
  *	return the kept PCM or NULL. Process context, lock held.
+ * @card_registered: the driver registered @card (its probe is done, also
+ *	for a driver that probes asynchronously). Process context.
  * @ctl_put: a control's put succeeded (the driver's or the stand-in's):
  *	log the value. Process context, under RCU: must not sleep.
  * @pcm_standin: the PCM stand-in while the domain is shadowed
@@ -108,6 +110,8 @@ struct nooks_snd_hooks {
 	struct snd_pcm *(*pcm_new)(struct nooks_domain *dom,
 				   struct snd_card *card, int device,
 				   int playback_count, int capture_count);
+	void (*card_registered)(struct nooks_domain *dom,
+				struct snd_card *card);
 	void (*ctl_put)(struct nooks_domain *dom, struct snd_card *card,
 			struct snd_kcontrol *kctl,
 			const struct snd_ctl_elem_value *v);

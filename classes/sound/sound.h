@@ -21,11 +21,13 @@
  * @node: in shadow_snd.kept
  * @card: the card
  * @rebound: the restarted driver took it back
+ * @registered: ... and registered it (its probe is done)
  */
 struct shadow_snd_card {
 	struct list_head node;
 	struct snd_card *card;
 	bool rebound;
+	bool registered;
 };
 
 /**
@@ -52,7 +54,8 @@ struct shadow_snd_val {
  * @gave_up: the driver was left fail-stopped
  * @wake: while active, wakes the applications that wait on a stream, so
  *	that their wait does not time out (ALSA's -EIO after ~1.1 buffers)
- * @back: opens that came while active wait here for the driver
+ * @back: opens that came while active wait here for the driver; the
+ *	recovery waits here for the kept cards to be registered again
  * @replay: held while the open streams are replayed; a close of a live
  *	stream takes it
  */

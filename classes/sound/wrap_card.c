@@ -138,10 +138,29 @@ static int nooks_snd_card_free_when_closed(struct snd_card *card)
 	return snd_card_free_when_closed(card);
 }
 
+/* A card registered: the shadow waits for it after an asynchronous probe. */
+static int nooks_snd_card_register(struct snd_card *card)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
+	const struct nooks_snd_hooks *hooks;
+	int ret = snd_card_register(card);
+
+	if (ret || !sd)
+		return ret;
+	mutex_lock(&sd->lock);
+	hooks = nooks_snd_hooks_get(dom);
+	if (hooks && hooks->card_registered)
+		hooks->card_registered(dom, card);
+	mutex_unlock(&sd->lock);
+	return 0;
+}
+
 static const struct nooks_import nooks_snd_card_list[] = {
 	NOOKS_IMPORT(snd_device_new, nooks_snd_device_new),
 	NOOKS_IMPORT(snd_card_new, nooks_snd_card_new),
 	NOOKS_IMPORT(snd_devm_card_new, nooks_snd_devm_card_new),
+	NOOKS_IMPORT(snd_card_register, nooks_snd_card_register),
 	NOOKS_IMPORT(snd_card_free, nooks_snd_card_free),
 	NOOKS_IMPORT(snd_card_free_when_closed, nooks_snd_card_free_when_closed),
 };

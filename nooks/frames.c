@@ -39,7 +39,9 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
+#include "domain.h"
 #include "fault.h"
+#include "text.h"
 
 /**
  * struct nooks_cpu_frames - per-CPU frame bookkeeping
@@ -254,6 +256,17 @@ struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 	if (f && !f->fault && nooks_hang_in_driver(f->dom, regs->ip)) {
 		pr_warn_ratelimited("fault at %pS with the stack pointer outside its call\n",
 				    (void *)regs->ip);
+		return f;
+	}
+	/*
+	 * A jump to no code at all (a corrupted return address or function
+	 * pointer: a stack the driver overran, a wild pointer) while a call
+	 * of this context is in the driver: the driver's doing. The kernel
+	 * itself never runs outside its text.
+	 */
+	if (f && !f->fault && !nooks_text_address(regs->ip)) {
+		pr_warn_ratelimited("wild jump to %px in a call of %s\n",
+				    (void *)regs->ip, f->dom->name);
 		return f;
 	}
 	return NULL;

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <asm/insn.h>
@@ -27,6 +28,7 @@ static struct {
 			const void *emulate);
 	int (*size_offset)(unsigned long addr, unsigned long *size,
 			   unsigned long *offset);
+	int (*is_text)(unsigned long addr);
 	struct mutex *mutex;
 } nooks_text;
 
@@ -104,6 +106,23 @@ bool nooks_text_symbol(unsigned long addr, unsigned long *size,
 EXPORT_SYMBOL_GPL(nooks_text_symbol);
 
 /**
+ * nooks_text_address() - is @addr code the kernel may run?
+ * @addr: an instruction pointer
+ *
+ * Core kernel, module, BPF and ftrace trampoline text: what
+ * kernel_text_address() knows. Any context (the fault path uses it).
+ *
+ * Return: true when @addr is text; false for a wild address (NULL, a
+ * non-canonical or data address: a corrupted function pointer or return
+ * address).
+ */
+bool nooks_text_address(unsigned long addr)
+{
+	return nooks_text.is_text(addr);
+}
+NOKPROBE_SYMBOL(nooks_text_address);
+
+/**
  * nooks_text_init() - resolve the kernel's decoder and text patching
  *
  * Return: 0, or -ENOENT when one of them is missing.
@@ -116,11 +135,12 @@ int nooks_text_init(void)
 	nooks_text.poke_bp = (void *)nooks_lookup_name("text_poke_bp");
 	nooks_text.size_offset =
 		(void *)nooks_lookup_name("kallsyms_lookup_size_offset");
+	nooks_text.is_text = (void *)nooks_lookup_name("kernel_text_address");
 	nooks_text.mutex = (void *)nooks_lookup_name("text_mutex");
 	if (!nooks_text.decode || !nooks_text.poke || !nooks_text.sync ||
 	    !nooks_text.poke_bp || !nooks_text.size_offset ||
-	    !nooks_text.mutex) {
-		pr_err("insn_decode, text_poke*, text_mutex or kallsyms_lookup_size_offset not found\n");
+	    !nooks_text.is_text || !nooks_text.mutex) {
+		pr_err("insn_decode, text_poke*, text_mutex, kernel_text_address or kallsyms_lookup_size_offset not found\n");
 		return -ENOENT;
 	}
 	return 0;

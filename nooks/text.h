@@ -13,6 +13,7 @@ struct insn;
 
 int nooks_text_decode(struct insn *insn, const void *kaddr, int len);
 void nooks_text_lock(void);
+bool nooks_text_address(unsigned long addr);
 void nooks_text_unlock(void);
 void nooks_text_poke(void *addr, const void *opcode, size_t len);
 void nooks_text_poke_live(void *addr, const void *opcode, size_t len);

@@ -265,7 +265,7 @@ struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 	 * itself never runs outside its text.
 	 */
 	if (f && !f->fault && !nooks_text_address(regs->ip)) {
-		pr_warn_ratelimited("wild jump to %px in a call of %s\n",
+		pr_warn_ratelimited("wild jump to %pS in a call of %s\n",
 				    (void *)regs->ip, f->dom->name);
 		return f;
 	}

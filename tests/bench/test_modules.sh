@@ -14,6 +14,7 @@ mods=$(cd "/lib/modules/$(uname -r)/extra" && ls *.ko | sed 's/\.ko$//')
 [ -n "$mods" ] || { echo "no project modules in the guest"; exit 1; }
 tap_plan $(( $(echo "$mods" | wc -l) * 2 + 4 ))
 before=$(lsmod | wc -l)
+lsmod | cut -d' ' -f1 | sort > /tmp/lsmod.before
 for m in $mods; do
 	ok=1
 	for i in 1 2 3; do
@@ -66,5 +67,15 @@ for m in $stack; do
 done
 tap_ok $ok "shadowctl unload removes $reverse"
 
+# the class subsystems the classes pulled in (snd, snd-timer: modprobe -r
+# takes only one level of a module's dependencies) must come out too:
+# nothing may still hold them
+for _ in 1 2 3; do
+	lsmod | cut -d' ' -f1 | sort | diff /tmp/lsmod.before - |
+		sed -n 's/^+\([a-z].*\)/\1/p' | while read -r m; do
+			modprobe -r "$m" 2> /dev/null
+		done
+done
+lsmod | cut -d' ' -f1 | sort | diff /tmp/lsmod.before - | sed -n 's/^[-+][a-z]/# &/p'
 tap_ok $([ "$(lsmod | wc -l)" = "$before" ] && echo 1 || echo 0) "no module left behind"
 tap_done

@@ -11,15 +11,14 @@
 SECS=4
 BYTES=$((44 + SECS * 44100 * 4))	# wav header + 16 bit stereo frames
 
-card_of() { sed -n "s/^ *\([0-9][0-9]*\) \[.*$1.*/\1/p" /proc/asound/cards | head -n 1; }
-
 modprobe nooks_swifi && modprobe shadow_sound || exit 1
-tap_plan 8
-for v in snd_intel8x0:ICH snd_ens1370:ENS1370; do
-	drv=${v%%:*} name=${v##*:}
+drivers=$(drivers_of_class sound supported)
+tap_plan $(( 4 * $(echo $drivers | wc -w) ))
+for drv in $drivers; do
 	S=/sys/kernel/shadow/$drv
-	shadowctl enable "$drv" shadow && modprobe "$drv" && wait_for 10 sh -c "[ -n \"\$(sed -n '/$name/p' /proc/asound/cards)\" ]"
-	card=$(card_of "$name")
+	shadowctl enable "$drv" shadow && modprobe "$drv" &&
+		shadowdrv-sound wait "$drv"
+	card=$(shadowdrv-sound card "$drv")
 	tap_ok $([ -n "$card" ] && echo 1 || echo 0) "$drv: card ${card:-none} in shadow mode"
 	rm -f /tmp/rec.wav
 	timeout 30 arecord -q -D "hw:$card,0" -f S16_LE -r 44100 -c 2 -d $SECS /tmp/rec.wav > /tmp/rec.out 2>&1 &

@@ -106,22 +106,30 @@ static long sysfs_long(const char *drv, const char *file)
 	return v;
 }
 
-/* The number of the card whose /proc/asound/cards line names @what. */
-static int card_of(const char *what)
+/* The first line of what @cmd (run with @arg) prints, in @buf. */
+static void sh_out(const char *cmd, const char *arg, char *buf, size_t size)
 {
 	char line[256];
-	int n, card = -1;
-	FILE *f = fopen("/proc/asound/cards", "r");
+	FILE *f;
 
+	snprintf(line, sizeof(line), cmd, arg);
+	buf[0] = 0;
+	f = popen(line, "r");
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %d [", &n) == 1 && strstr(line, what)) {
-			card = n;
-			break;
-		}
-	fclose(f);
-	return card;
+		return;
+	if (!fgets(buf, size, f))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	pclose(f);
+}
+
+/* The number of the card @driver drives (tools/guest/shadowdrv-sound). */
+static int card_of(const char *driver)
+{
+	char out[16];
+
+	sh_out("shadowdrv-sound card %s", driver, out, sizeof(out));
+	return out[0] ? atoi(out) : -1;
 }
 
 /* The percentages amixer shows for the card's Master control. */
@@ -153,24 +161,19 @@ static double now(void)
 FIXTURE(pcm) {
 	int fd;
 	int card;
+	char irq[128];	/* the interrupt handler, from the driver table */
 };
 
 FIXTURE_VARIANT(pcm) {
 	const char *driver;
-	const char *card;	/* in /proc/asound/cards */
-	const char *irq;	/* the interrupt handler */
 };
 
 FIXTURE_VARIANT_ADD(pcm, snd_intel8x0) {
 	.driver = "snd_intel8x0",
-	.card = "ICH",
-	.irq = "snd_intel8x0_interrupt",
 };
 
 FIXTURE_VARIANT_ADD(pcm, snd_ens1370) {
 	.driver = "snd_ens1370",
-	.card = "ENS1370",
-	.irq = "snd_audiopci_interrupt",
 };
 
 FIXTURE_SETUP(pcm)
@@ -181,10 +184,12 @@ FIXTURE_SETUP(pcm)
 	ASSERT_EQ(0, system("modprobe shadow_sound && modprobe nooks_swifi"));
 	ASSERT_EQ(0, sh("shadowctl enable %s shadow%s", variant->driver, ""));
 	ASSERT_EQ(0, sh("modprobe %s%s", variant->driver, ""));
-	for (int i = 0; i < 50 && card_of(variant->card) < 0; i++)
-		usleep(100000);
-	self->card = card_of(variant->card);
+	ASSERT_EQ(0, sh("shadowdrv-sound wait %s%s", variant->driver, ""));
+	self->card = card_of(variant->driver);
 	ASSERT_LE(0, self->card);
+	sh_out(". /opt/shadowdrv/bin/lib-drivers.sh && driver_entry %s irq",
+	       variant->driver, self->irq, sizeof(self->irq));
+	ASSERT_NE(0, self->irq[0]);
 	snprintf(dev, sizeof(dev), "/dev/snd/pcmC%dD0p", self->card);
 	self->fd = open(dev, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", dev, strerror(errno));
@@ -258,7 +263,7 @@ TEST_F_TIMEOUT(pcm, crash_while_playing, 60)
 			ASSERT_LE(0, injector);
 			if (!injector)
 				_exit(sh("shadowctl inject %s null --function %s",
-					 variant->driver, variant->irq) ? 1 : 0);
+					 variant->driver, self->irq) ? 1 : 0);
 			injected = true;
 		}
 	}

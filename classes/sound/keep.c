@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) "nooks_sound: " fmt
 
 #include <linux/device.h>
+#include <linux/kallsyms.h>
 #include <sound/ac97_codec.h>
 #include <sound/ak4531_codec.h>
 #include <sound/core.h>
@@ -61,41 +62,36 @@ static void nooks_snd_ak4531_write(struct snd_ak4531 *ak4531,
 {
 }
 
-/* Is @fn the codec library's function @name (a static one)? */
-static bool nooks_snd_is(const void *fn, const char *name)
-{
-	unsigned long addr = nooks_lookup_name(name);
-
-	return addr && (unsigned long)fn == addr;
-}
-
 /*
  * Disarm the failed driver's callbacks in a codec or bus the codec
- * libraries free: they would call the driver.
+ * libraries free: they would call the driver. The library is known by
+ * the name of its (static) free routine ("snd_ac97_dev_free").
  */
 static void nooks_snd_device_disarm(struct snd_device *dev)
 {
-	int (*dev_free)(struct snd_device *dev) = dev->ops->dev_free;
+	char fn[KSYM_SYMBOL_LEN];
 
-	if (!dev_free)
+	if (!dev->ops->dev_free)
 		return;
-	if (nooks_snd_is(dev_free, "snd_ac97_bus_dev_free")) {
+	sprint_symbol_no_offset(fn, (unsigned long)dev->ops->dev_free);
+	*strchrnul(fn, ' ') = 0;
+	if (!strcmp(fn, "snd_ac97_bus_dev_free")) {
 		struct snd_ac97_bus *bus = dev->device_data;
 
 		bus->private_free = NULL;
 		bus->ops = &nooks_snd_ac97_dead;
-	} else if (nooks_snd_is(dev_free, "snd_ac97_dev_free")) {
+	} else if (!strcmp(fn, "snd_ac97_dev_free")) {
 		struct snd_ac97 *ac97 = dev->device_data;
 
 		ac97->private_free = NULL;
 		if (ac97->bus)
 			ac97->bus->ops = &nooks_snd_ac97_dead;
-	} else if (nooks_snd_is(dev_free, "snd_ak4531_dev_free")) {
+	} else if (!strcmp(fn, "snd_ak4531_dev_free")) {
 		struct snd_ak4531 *ak4531 = dev->device_data;
 
 		ak4531->private_free = NULL;
 		ak4531->write = nooks_snd_ak4531_write;
-	} else if (nooks_snd_is(dev_free, "snd_hda_codec_dev_free")) {
+	} else if (!strcmp(fn, "snd_hda_codec_dev_free")) {
 		struct hda_codec *codec = dev->device_data;
 		struct hda_pcm *cpcm;
 		unsigned int refs = 1;	/* the codec's own */

@@ -57,7 +57,7 @@ void shadow_snd_log_put(struct nooks_domain *dom, struct snd_card *card,
 			const struct snd_ctl_elem_value *v)
 {
 	struct shadow_snd *ss = shadow_snd_of(dom);
-	struct shadow_snd_val *e, *new = NULL;
+	struct shadow_snd_val *e;
 	struct snd_ctl_elem_id id;
 	unsigned long flags;
 
@@ -66,25 +66,18 @@ void shadow_snd_log_put(struct nooks_domain *dom, struct snd_card *card,
 	shadow_snd_log_id(kctl, &v->id, &id);
 	spin_lock_irqsave(&ss->lock, flags);
 	e = shadow_snd_log_find(ss, card, &id);
-	spin_unlock_irqrestore(&ss->lock, flags);
 	if (!e) {
-		new = kzalloc(sizeof(*new), GFP_ATOMIC);
-		if (!new)
-			return;		/* the value is not replayed */
-		new->card = card;
-		new->id = id;
-	}
-	spin_lock_irqsave(&ss->lock, flags);
-	e = shadow_snd_log_find(ss, card, &id);
-	if (!e) {
-		e = new;
-		new = NULL;
+		e = kzalloc(sizeof(*e), GFP_ATOMIC);
+		if (!e)
+			goto out;	/* the value is not replayed */
+		e->card = card;
+		e->id = id;
 		list_add_tail(&e->node, &ss->log);
 	}
 	e->val = *v;
 	e->val.id = id;
+out:
 	spin_unlock_irqrestore(&ss->lock, flags);
-	kfree(new);
 }
 
 /**

@@ -71,6 +71,18 @@ struct nooks_snd_pcm {
 
 #define nooks_snd_pcm_of(s) container_of((s)->ops, struct nooks_snd_pcm, ops)
 
+/* Each substream @s of record @p's PCM direction. */
+#define nooks_snd_pcm_for_each_substream(p, s)				\
+	for ((s) = (p)->pcm->streams[(p)->stream].substream; (s);	\
+	     (s) = (s)->next)
+
+/* Record @p's memory of its substream @s, or NULL if it has none. */
+static inline struct nooks_snd_sub *
+nooks_snd_pcm_sub(struct nooks_snd_pcm *p, struct snd_pcm_substream *s)
+{
+	return s->number < p->nsubs ? &p->subs[s->number] : NULL;
+}
+
 /* The record's memory of substream @s. */
 static inline struct nooks_snd_sub *nooks_snd_sub_of(struct snd_pcm_substream *s)
 {

@@ -115,13 +115,10 @@ static int shadow_snd_replay_pcm(struct shadow_snd *ss, struct nooks_snd_pcm *p)
 	struct snd_pcm_substream *s;
 	int ret = 0, err;
 
-	for (s = p->pcm->streams[p->stream].substream; s; s = s->next) {
-		struct nooks_snd_sub *sub;
+	nooks_snd_pcm_for_each_substream(p, s) {
+		struct nooks_snd_sub *sub = nooks_snd_pcm_sub(p, s);
 
-		if (s->number >= p->nsubs)
-			continue;
-		sub = &p->subs[s->number];
-		if (!test_bit(NOOKS_SND_SUB_LIVE, &sub->flags))
+		if (!sub || !test_bit(NOOKS_SND_SUB_LIVE, &sub->flags))
 			continue;
 		err = shadow_snd_replay_sub(ss, s);
 		if (err) {

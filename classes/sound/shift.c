@@ -49,6 +49,14 @@ static size_t nooks_snd_shift_region(struct snd_pcm_runtime *rt, int channel,
 	return samples_to_bytes(rt, rt->buffer_size);
 }
 
+/* @frames as bytes of one region (nooks_snd_shift_region()). */
+static size_t nooks_snd_shift_bytes(struct snd_pcm_runtime *rt,
+				    snd_pcm_uframes_t frames)
+{
+	return nooks_snd_shift_interleaved(rt) ? frames_to_bytes(rt, frames) :
+						 samples_to_bytes(rt, frames);
+}
+
 /* The byte offset in its region where ALSA's offset @pos really is. */
 static size_t nooks_snd_shift_pos(struct snd_pcm_substream *s, int channel,
 				  unsigned long pos, char **base, size_t *size)
@@ -60,10 +68,7 @@ static size_t nooks_snd_shift_pos(struct snd_pcm_substream *s, int channel,
 	*size = nooks_snd_shift_region(rt, channel, base);
 	if (!test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags))
 		return pos;
-	if (nooks_snd_shift_interleaved(rt))
-		shift = frames_to_bytes(rt, sub->shift);
-	else
-		shift = samples_to_bytes(rt, sub->shift);
+	shift = nooks_snd_shift_bytes(rt, sub->shift);
 	return (pos + *size - shift % *size) % *size;
 }
 
@@ -181,10 +186,9 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift)
 	if (!interleaved && rt->access != SNDRV_PCM_ACCESS_RW_NONINTERLEAVED)
 		return -EOPNOTSUPP;
 	shift %= rt->buffer_size;
+	by = nooks_snd_shift_bytes(rt, shift);
 	for (ch = 0; ch < (interleaved ? 1 : rt->channels); ch++) {
 		size = nooks_snd_shift_region(rt, ch, &base);
-		by = interleaved ? frames_to_bytes(rt, shift) :
-				   samples_to_bytes(rt, shift);
 		ret = nooks_snd_shift_rotate(base, size, by);
 		if (ret)
 			return ret;

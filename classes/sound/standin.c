@@ -234,6 +234,7 @@ void shadow_snd_freeze(struct shadow_snd *ss)
 {
 	struct nooks_snd_domain *sd = nooks_snd_domain(ss->dom);
 	struct snd_pcm_substream *s;
+	struct nooks_snd_sub *sub;
 	struct nooks_snd_pcm *p;
 	unsigned long flags;
 	bool any = false;
@@ -243,13 +244,13 @@ void shadow_snd_freeze(struct shadow_snd *ss)
 	spin_lock_irqsave(&sd->pcms_lock, flags);
 	list_for_each_entry(p, &sd->pcms, node) {
 		WRITE_ONCE(p->divert, true);
-		for (s = p->pcm->streams[p->stream].substream; s; s = s->next) {
-			if (s->number >= p->nsubs)
+		nooks_snd_pcm_for_each_substream(p, s) {
+			sub = nooks_snd_pcm_sub(p, s);
+			if (!sub)
 				continue;
-			clear_bit(NOOKS_SND_SUB_BACK, &p->subs[s->number].flags);
+			clear_bit(NOOKS_SND_SUB_BACK, &sub->flags);
 			if (s->runtime) {
-				set_bit(NOOKS_SND_SUB_LIVE,
-					&p->subs[s->number].flags);
+				set_bit(NOOKS_SND_SUB_LIVE, &sub->flags);
 				any = true;
 			}
 		}
@@ -266,21 +267,23 @@ void shadow_snd_wake(struct timer_list *t)
 	struct shadow_snd *ss = from_timer(ss, t, wake);
 	struct nooks_snd_domain *sd = nooks_snd_domain(ss->dom);
 	struct snd_pcm_substream *s;
+	struct nooks_snd_sub *sub;
 	struct nooks_snd_pcm *p;
 	unsigned long flags;
 
 	if (!sd || !READ_ONCE(ss->active))
 		return;
 	spin_lock_irqsave(&sd->pcms_lock, flags);
-	list_for_each_entry(p, &sd->pcms, node)
-		for (s = p->pcm->streams[p->stream].substream; s; s = s->next)
-			if (s->number < p->nsubs &&
-			    test_bit(NOOKS_SND_SUB_LIVE,
-				     &p->subs[s->number].flags) &&
+	list_for_each_entry(p, &sd->pcms, node) {
+		nooks_snd_pcm_for_each_substream(p, s) {
+			sub = nooks_snd_pcm_sub(p, s);
+			if (sub && test_bit(NOOKS_SND_SUB_LIVE, &sub->flags) &&
 			    s->runtime) {
 				wake_up(&s->runtime->sleep);
 				wake_up(&s->runtime->tsleep);
 			}
+		}
+	}
 	spin_unlock_irqrestore(&sd->pcms_lock, flags);
 	mod_timer(&ss->wake, jiffies + msecs_to_jiffies(SHADOW_SND_WAKE_MS));
 }

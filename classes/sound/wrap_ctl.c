@@ -93,10 +93,6 @@ out:
 		       standin, op, rtype, proto, args)
 NOOKS_SND_CTL_OPS(NOOKS_SND_CTL_WRAPPER)
 
-#define nooks_snd_ctl_info nooks_snd_ctl_do_info
-#define nooks_snd_ctl_get nooks_snd_ctl_do_get
-#define nooks_snd_ctl_tlv nooks_snd_ctl_do_tlv
-
 /* put: a value the driver (or the shadow for it) took is the shadow's to log */
 static int nooks_snd_ctl_put(struct snd_kcontrol *k,
 			     struct snd_ctl_elem_value *v)
@@ -191,11 +187,11 @@ static bool nooks_snd_ctl_wrap(struct nooks_domain *dom, struct snd_card *card,
 	spin_lock(&nooks_snd_ctls_lock);
 	hash_add_rcu(nooks_snd_ctls, &c->node, (unsigned long)kctl);
 	spin_unlock(&nooks_snd_ctls_lock);
-	NOOKS_ENTRY_WRAP(kctl, info, nooks_snd_ctl_info);
-	NOOKS_ENTRY_WRAP(kctl, get, nooks_snd_ctl_get);
+	NOOKS_ENTRY_WRAP(kctl, info, nooks_snd_ctl_do_info);
+	NOOKS_ENTRY_WRAP(kctl, get, nooks_snd_ctl_do_get);
 	NOOKS_ENTRY_WRAP(kctl, put, nooks_snd_ctl_put);
 	if (c->ops.tlv)
-		kctl->tlv.c = nooks_snd_ctl_tlv;
+		kctl->tlv.c = nooks_snd_ctl_do_tlv;
 	kctl->private_free = nooks_snd_ctl_free;
 	return true;
 }
@@ -335,7 +331,7 @@ int nooks_snd_ctl_strip(struct nooks_domain *dom, struct snd_card *card)
 	down_write(&card->controls_rwsem);
 	list_for_each_entry_safe(kctl, tmp, &card->controls, list) {
 		if (kctl->put != nooks_snd_ctl_put &&
-		    kctl->info != nooks_snd_ctl_info)
+		    kctl->info != nooks_snd_ctl_do_info)
 			continue;
 		if (nooks_snd_ctl_of(kctl)->dom != dom)
 			continue;

@@ -104,6 +104,13 @@ static rtype nooks_snd_pcm_driver_##op proto				\
 NOOKS_SND_PCM_OPS(NOOKS_SND_PCM_DRIVER)
 #undef NOOKS_SND_PCM_DRIVER
 
+/* A stream set up anew: no parameters accepted yet, no position shift. */
+static void nooks_snd_sub_reset(struct nooks_snd_sub *sub)
+{
+	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+}
+
 /* open: remember which constraint rules the driver's open adds */
 static int nooks_snd_pcm_open(struct snd_pcm_substream *s)
 {
@@ -114,8 +121,7 @@ static int nooks_snd_pcm_open(struct snd_pcm_substream *s)
 	if (!ret) {
 		sub->rules_lo = lo;
 		sub->rules_hi = s->runtime->hw_constraints.rules_num;
-		clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
-		clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+		nooks_snd_sub_reset(sub);
 	}
 	return ret;
 }
@@ -129,8 +135,7 @@ static int nooks_snd_pcm_hw_params(struct snd_pcm_substream *s,
 
 	if (nooks_snd_pcm_of(s)->orig->hw_params)
 		ret = nooks_snd_pcm_do_hw_params(s, p);
-	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
-	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	nooks_snd_sub_reset(sub);
 	if (!ret) {
 		sub->params = *p;
 		set_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
@@ -140,10 +145,7 @@ static int nooks_snd_pcm_hw_params(struct snd_pcm_substream *s,
 
 static int nooks_snd_pcm_hw_free(struct snd_pcm_substream *s)
 {
-	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
-
-	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
-	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	nooks_snd_sub_reset(nooks_snd_sub_of(s));
 	if (!nooks_snd_pcm_of(s)->orig->hw_free)
 		return 0;
 	return nooks_snd_pcm_do_hw_free(s);
@@ -374,6 +376,7 @@ static void nooks_snd_pcm_set_ops(struct snd_pcm *pcm, int direction,
 	struct nooks_domain *dom = nooks_caller_domain();
 	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
 	unsigned int n = pcm->streams[direction].substream_count;
+	const struct nooks_snd_hooks *hooks;
 	struct nooks_snd_pcm *p;
 
 	if (!sd || !ops)
@@ -401,9 +404,8 @@ static void nooks_snd_pcm_set_ops(struct snd_pcm *pcm, int direction,
 	p->stream = direction;
 	p->nsubs = n;
 	mutex_lock(&sd->lock);
-	p->standin = nooks_snd_hooks_get(dom) ?
-		     nooks_snd_hooks_get(dom)->pcm_standin :
-		     &nooks_snd_pcm_isolate;
+	hooks = nooks_snd_hooks_get(dom);
+	p->standin = hooks ? hooks->pcm_standin : &nooks_snd_pcm_isolate;
 	nooks_snd_pcm_fill(p, ops);
 	spin_lock_irq(&sd->pcms_lock);
 	list_add_tail(&p->node, &sd->pcms);

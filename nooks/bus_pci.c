@@ -120,6 +120,34 @@ void nooks_pci_quiesce(struct nooks_domain *dom)
 		pr_warn_ratelimited("%s: cannot quiesce devices\n", dom->name);
 }
 
+static int nooks_pci_unquiesce_one(struct device *dev, void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	if (!pdev->msi_enabled && !pdev->msix_enabled)
+		pci_intx(pdev, 1);
+	pci_set_master(pdev);
+	return 0;
+}
+
+/**
+ * nooks_pci_unquiesce() - undo nooks_pci_quiesce() for a driver restarted
+ *	in place (struct nooks_domain_ops.restart): bus mastering and INTx on
+ * @dom: the domain, its driver's devices still bound
+ *
+ * Process context.
+ */
+void nooks_pci_unquiesce(struct nooks_domain *dom)
+{
+	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
+
+	/* nooks_pci_unquiesce_one() never fails, so neither does the walk */
+	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL,
+					   nooks_pci_unquiesce_one))
+		pr_warn("%s: cannot unquiesce devices\n", dom->name);
+}
+EXPORT_SYMBOL_GPL(nooks_pci_unquiesce);
+
 /* The pci_driver a live module registered, if any. */
 static int nooks_pci_match_owner(struct device_driver *drv, void *data)
 {

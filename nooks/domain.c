@@ -284,7 +284,7 @@ static void nooks_domain_on_fault(struct nooks_frame *f)
 	if (!dom)
 		return;
 	/* its other contexts may be waiting for the locks it held */
-	nooks_locks_release_context(dom, f->ctx);
+	nooks_locks_release_context(dom, f->ctx, f->jb[NOOKS_JB_RSP]);
 	if (READ_ONCE(dom->state) == NOOKS_STATE_RUNNING) {
 		dom->last_fault.kind = f->fault;
 		dom->last_fault.ip = f->fault_ip;

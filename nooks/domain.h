@@ -117,6 +117,15 @@ struct nooks_fault_info {
  *	fail-stopped (policy: restart budget, grace period)
  * @keep: during release, keep this tracked object alive for the restarted
  *	driver (e.g. the registered net_device)
+ * @restart: restart the driver in place, through its subsystem's own
+ *	recovery, instead of the unbind, reset and re-probe (libata's error
+ *	handling resets an ATA port with the driver's reset methods and
+ *	issues the aborted commands again); called after the wait, the
+ *	failed driver's locks released and a mutated instruction restored,
+ *	in state recovering. -EOPNOTSUPP (before anything is done) asks for
+ *	the generic restart. Otherwise the hook calls nooks_restart_resume()
+ *	once the driver may be entered again and returns when the devices
+ *	work; non-zero fail-stops the driver with its devices still bound
  * @recover: after the re-probe: replay the logged state and hand the
  *	devices back; non-zero fail-stops the driver
  * @stopped: the driver was left fail-stopped (restart failed or refused)
@@ -127,6 +136,7 @@ struct nooks_domain_ops {
 	void (*failed)(struct nooks_domain *dom);
 	bool (*should_recover)(struct nooks_domain *dom);
 	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
+	int (*restart)(struct nooks_domain *dom);
 	int (*recover)(struct nooks_domain *dom);
 	void (*stopped)(struct nooks_domain *dom);
 };
@@ -271,6 +281,9 @@ static __always_inline void nooks_entry_end(struct nooks_domain *dom)
 {
 	atomic_dec(&dom->inflight);
 }
+
+void nooks_restart_resume(struct nooks_domain *dom);
+void nooks_pci_unquiesce(struct nooks_domain *dom);
 
 /**
  * NOOKS_CALL() - call a driver function as a protected call

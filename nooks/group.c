@@ -50,8 +50,8 @@
 
 static struct mutex *nooks_module_mutex;
 
-/* @mod's name matches the helper pattern of a registered interface. */
-static bool nooks_group_is_helper(const struct module *mod)
+/* The registered interface whose helper patterns match @mod's name. */
+static const struct nooks_iface *nooks_group_helper_iface(const struct module *mod)
 {
 	const struct nooks_iface *iface;
 	const char * const *p;
@@ -60,8 +60,8 @@ static bool nooks_group_is_helper(const struct module *mod)
 	list_for_each_entry(iface, &nooks_ifaces, node)
 		for (p = iface->helpers; p && *p; p++)
 			if (glob_match(*p, mod->name))
-				return true;
-	return false;
+				return iface;
+	return NULL;
 }
 
 static int nooks_group_index(struct module **set, unsigned int n,
@@ -81,7 +81,7 @@ static void nooks_group_consider(struct module **set, unsigned int *n,
 {
 	if (nooks_group_index(set, *n, mod) >= 0 ||
 	    mod->state == MODULE_STATE_UNFORMED ||
-	    mod->state == MODULE_STATE_GOING || !nooks_group_is_helper(mod))
+	    mod->state == MODULE_STATE_GOING || !nooks_group_helper_iface(mod))
 		return;
 	if (*n > NOOKS_GROUP_MAX) {
 		pr_warn("%s: more than %u helper modules: %s not covered\n",
@@ -91,14 +91,30 @@ static void nooks_group_consider(struct module **set, unsigned int *n,
 	set[(*n)++] = mod;
 }
 
-/* The first module using @set[@i] that is not in @set, or NULL. */
+/* @mod registered a class interface: it uses a helper to isolate it. */
+static bool nooks_group_is_iface_owner(const struct module *mod)
+{
+	const struct nooks_iface *iface;
+
+	lockdep_assert_held(&nooks_iface_lock);
+	list_for_each_entry(iface, &nooks_ifaces, node)
+		if (iface->owner == mod)
+			return true;
+	return false;
+}
+
+/*
+ * The first module using @set[@i] that is not in @set, or NULL. A class's
+ * own isolation module (nooks_ide uses libata) serves no driver.
+ */
 static struct module *nooks_group_outsider(struct module **set, unsigned int n,
 					   unsigned int i)
 {
 	struct module_use *use;
 
 	list_for_each_entry(use, &set[i]->source_list, source_list)
-		if (nooks_group_index(set, n, use->source) < 0)
+		if (nooks_group_index(set, n, use->source) < 0 &&
+		    !nooks_group_is_iface_owner(use->source))
 			return use->source;
 	return NULL;
 }
@@ -159,6 +175,7 @@ void nooks_group_find(struct nooks_domain *dom, bool verbose)
 		unsigned long base = (unsigned long)set[i]->core_layout.base;
 
 		m->mod = set[i];
+		m->own_memory = nooks_group_helper_iface(set[i])->helpers_own_memory;
 		WRITE_ONCE(m->text_start, base);
 		smp_wmb();	/* start before end: see nooks_group_in_text() */
 		WRITE_ONCE(m->text_end, base + set[i]->core_layout.text_size);
@@ -186,6 +203,7 @@ void nooks_group_clear(struct nooks_domain *dom)
 	for (i = 0; i < NOOKS_GROUP_MAX; i++) {
 		WRITE_ONCE(dom->group.m[i].text_end, 0);
 		dom->group.m[i].mod = NULL;
+		dom->group.m[i].own_memory = false;
 	}
 }
 
@@ -279,6 +297,34 @@ bool nooks_group_in_text(struct nooks_domain *dom, unsigned long ip)
 		end = READ_ONCE(dom->group.m[i].text_end);
 		/* end before start: pairs with nooks_group_find()'s smp_wmb() */
 		smp_rmb();
+		start = READ_ONCE(dom->group.m[i].text_start);
+		if (nooks_ip_in(ip, start, end))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * nooks_group_owns_memory() - does memory allocated at @ip stay a helper's?
+ * @dom: the domain
+ * @ip: the allocation's call site
+ *
+ * Any context.
+ *
+ * Return: true if @ip is in a member whose class says its helpers own
+ * what they allocate (struct nooks_iface.helpers_own_memory).
+ */
+bool nooks_group_owns_memory(struct nooks_domain *dom, unsigned long ip)
+{
+	unsigned int i, nr = min_t(unsigned int, READ_ONCE(dom->group.nr),
+				   NOOKS_GROUP_MAX);
+	unsigned long start, end;
+
+	for (i = 0; i < nr; i++) {
+		if (!dom->group.m[i].own_memory)
+			continue;
+		end = READ_ONCE(dom->group.m[i].text_end);
+		smp_rmb();	/* as in nooks_group_in_text() */
 		start = READ_ONCE(dom->group.m[i].text_start);
 		if (nooks_ip_in(ip, start, end))
 			return true;

@@ -30,9 +30,12 @@ static inline bool nooks_ip_in(unsigned long ip, unsigned long start,
  * @text_start: start of its core text (read from any context)
  * @text_end: end of its core text; 0 while the slot is being changed
  * @binding: its call sites rewritten to the wrappers, while isolated
+ * @own_memory: what it allocates is its own, not tracked for the driver
+ *	(struct nooks_iface.helpers_own_memory)
  */
 struct nooks_member {
 	struct module *mod;
+	bool own_memory;
 	unsigned long text_start;
 	unsigned long text_end;
 	struct nooks_binding *binding;
@@ -55,6 +58,7 @@ int nooks_group_bind(struct nooks_domain *dom, const struct nooks_import *tbl,
 void nooks_group_unbind(struct nooks_domain *dom);
 void nooks_group_module_going(struct nooks_domain *dom, struct module *mod);
 bool nooks_group_in_text(struct nooks_domain *dom, unsigned long ip);
+bool nooks_group_owns_memory(struct nooks_domain *dom, unsigned long ip);
 unsigned int nooks_group_sites(struct nooks_domain *dom);
 int nooks_group_show(struct nooks_domain *dom, char *buf, size_t size);
 void nooks_group_init(void);

@@ -63,6 +63,10 @@ struct nooks_import_table {
  *	that run code for a driver of this class and that the driver's
  *	domain covers with it (codec libraries, a bus core): see
  *	nooks/group.c for how members are found; may be NULL
+ * @helpers_own_memory: memory a helper of this class allocates is the
+ *	helper's, never the driver's: it is not tracked, and a restart of
+ *	the driver does not free it (libata frees the ATA host and ports it
+ *	allocated through their reference counts, which outlive the driver)
  * @stop: the domain failed and no recovery layer stands in for the
  *	driver: stop the kernel from handing it work through the class's
  *	objects (stop queues, drop carrier). Any context, must not sleep.
@@ -78,6 +82,7 @@ struct nooks_iface {
 	struct nooks_obj_type * const *types;
 	unsigned int nr_types;
 	const char * const *helpers;
+	bool helpers_own_memory;
 	int (*domain_add)(struct nooks_domain *dom);
 	void (*domain_del)(struct nooks_domain *dom);
 	void (*stop)(struct nooks_domain *dom);

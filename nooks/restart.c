@@ -29,6 +29,14 @@
  * A failure during the restart itself leaves the domain fail-stopped.
  * In shadow mode the class shadow's recover hook runs instead of the plain
  * re-probe, and the shadow keeps the kernel-visible objects alive.
+ *
+ * A class may restart its driver in place instead (struct
+ * nooks_domain_ops.restart): with no unbind, through the subsystem's own
+ * recovery. The ATA shadow does: libata's error handling resets the ports
+ * with the driver's reset methods, revalidates the devices, sets their
+ * transfer modes again and issues the aborted commands anew; the ATA
+ * host, its SCSI host and the disks on it never go away. Nothing tracked
+ * is released then but the locks the failed driver held.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
@@ -93,6 +101,50 @@ static int nooks_restart_wait(struct nooks_domain *dom)
 	return 0;
 }
 
+/**
+ * nooks_restart_resume() - let a driver restarted in place be entered again
+ * @dom: the domain, its ctl held, in its class's restart hook
+ *
+ * Its entries call the driver again from now on; a failure meanwhile is
+ * final (the restart hook's caller fail-stops the driver).
+ */
+void nooks_restart_resume(struct nooks_domain *dom)
+{
+	lockdep_assert_held(&dom->ctl);
+	dom->restarting = true;
+	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
+}
+EXPORT_SYMBOL_GPL(nooks_restart_resume);
+
+/*
+ * The class's restart in place (struct nooks_domain_ops.restart): nothing
+ * is released or unbound; a mutated instruction is restored first, as for
+ * a re-probe. -EOPNOTSUPP when the class restarts this driver the generic
+ * way.
+ */
+static int nooks_restart_in_place(struct nooks_domain *dom,
+				  struct nooks_timer *tm)
+{
+	int ret;
+
+	nooks_swifi_restart(dom);
+	/* nothing to release or reset: the class's restart is all */
+	nooks_phase_end(tm, NOOKS_PHASE_RELEASE);
+	nooks_phase_end(tm, NOOKS_PHASE_RESET);
+	ret = nooks_domain_ops(dom)->restart(dom);
+	if (ret == -EOPNOTSUPP)
+		return ret;
+	if (dom->restarting) {
+		dom->restarting = false;
+		if (!ret && READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
+			ret = -EIO;
+	} else if (!ret) {
+		ret = -EIO;	/* never resumed */
+	}
+	nooks_phase_end(tm, NOOKS_PHASE_RESTART);
+	return ret;
+}
+
 static void nooks_restart_work(struct work_struct *work)
 {
 	struct nooks_domain *dom = container_of(work, struct nooks_domain,
@@ -102,7 +154,7 @@ static void nooks_restart_work(struct work_struct *work)
 	struct nooks_timer tm = { .dom = dom, .rec = &rec };
 	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
 	HLIST_HEAD(dma);
-	bool recover;
+	bool recover, in_place = false;
 	int ret, hold;
 
 	mutex_lock(&dom->ctl);
@@ -124,12 +176,18 @@ static void nooks_restart_work(struct work_struct *work)
 			dom->name, atomic_read(&dom->inflight), wait_ms);
 	nooks_phase_end(&tm, NOOKS_PHASE_WAIT);
 	/* locks it left held live in its memory: before that is freed */
-	nooks_locks_release(dom);
+	nooks_locks_release(dom, dom->last_fault.when_ns ?: U64_MAX);
 
-	/* the devices stay enabled until the re-probe (bus_pci.c) */
-	hold = nooks_pci_hold_devices(dom, &devs);
 	recover = !nooks_hook(dom, should_recover) ||
 		  nooks_domain_ops(dom)->should_recover(dom);
+	if (recover && nooks_hook(dom, restart)) {
+		ret = nooks_restart_in_place(dom, &tm);
+		in_place = ret != -EOPNOTSUPP;
+		if (in_place)
+			goto replay;
+	}
+	/* the devices stay enabled until the re-probe (bus_pci.c) */
+	hold = nooks_pci_hold_devices(dom, &devs);
 	/* DMA buffers wait until the device is reset (see track.c) */
 	nooks_track_take_dma(dom, &dma);
 	/*
@@ -170,6 +228,7 @@ static void nooks_restart_work(struct work_struct *work)
 	 */
 	nooks_track_release_list(dom, &dma);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESTART);
+replay:
 	if (!ret && nooks_hook(dom, recover))
 		ret = nooks_domain_ops(dom)->recover(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_REPLAY);
@@ -178,7 +237,14 @@ static void nooks_restart_work(struct work_struct *work)
 	rec.ok = !ret;
 	dom->last = rec;
 	trace_nooks_recovery(dom->name, rec.ok, rec.total_ns);
-	if (ret) {
+	if (ret && in_place) {
+		/* still bound: its class stands in for it until it goes */
+		WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
+		if (nooks_hook(dom, stopped))
+			nooks_domain_ops(dom)->stopped(dom);
+		pr_err("%s: restart in place failed (%d): driver fail-stopped\n",
+		       dom->name, ret);
+	} else if (ret) {
 		WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
 		/* whatever a failed re-probe or the shadow kept; a failed
 		 * probe's device-managed objects went with the probe

@@ -13,9 +13,15 @@
  *    preemption off, so it is released on the CPU that took it), with
  *    the domain, task and context that took it;
  *  - when a protected call is aborted, release the locks its context
- *    still holds (nooks_locks_release_context(), from the fault handler);
+ *    took inside that call and still holds (nooks_locks_release_context(),
+ *    from the fault handler); a lock the domain's code took before the
+ *    call began (libata's port lock, held around a port operation that
+ *    is a protected call of its own) stays with that code, which goes on
+ *    and releases it;
  *  - when the driver is restarted, release any lock of its domain still
- *    held, e.g. one whose unlock a bug skipped (nooks_locks_release());
+ *    held since before the failure, e.g. one whose unlock a bug skipped
+ *    (nooks_locks_release()); one taken since is held by code that runs
+ *    on, and is its to release;
  *  - take a lock with a bounded spin: a driver waiting longer than
  *    lock_wait_ms for its own lock is deadlocked, and its wait is aborted
  *    as a hang of the driver.
@@ -51,12 +57,17 @@ MODULE_PARM_DESC(lock_wait_ms,
  * @dom: the driver's domain
  * @task: the task it was taken in (the interrupted one in an interrupt)
  * @ctx: the interrupt-context bits of preempt_count() it was taken in
+ * @sp: the stack pointer of the code that took it: inside a protected
+ *	call of that context when below the call's saved stack pointer
+ * @since: local_clock() when it was taken
  */
 struct nooks_held {
 	raw_spinlock_t *lock;
 	struct nooks_domain *dom;
 	struct task_struct *task;
 	unsigned long ctx;
+	unsigned long sp;
+	u64 since;
 };
 
 /**
@@ -79,7 +90,15 @@ enum nooks_spin_kind {
 	NOOKS_SPIN_IRQ,
 };
 
-static void nooks_held_add(struct nooks_domain *dom, raw_spinlock_t *lock)
+/*
+ * The stack pointer of a lock wrapper's caller, near enough: the wrapper's
+ * frame address lies just below it, above any protected call the caller
+ * makes later and below any protected call the caller runs inside.
+ */
+#define nooks_caller_sp()	((unsigned long)__builtin_frame_address(0))
+
+static void nooks_held_add(struct nooks_domain *dom, raw_spinlock_t *lock,
+			   unsigned long sp)
 {
 	struct nooks_held_cpu *h;
 	unsigned long flags;
@@ -92,6 +111,8 @@ static void nooks_held_add(struct nooks_domain *dom, raw_spinlock_t *lock)
 		h->held[h->n].dom = dom;
 		h->held[h->n].task = current;
 		h->held[h->n].ctx = preempt_count() & NOOKS_CTX_MASK;
+		h->held[h->n].sp = sp;
+		h->held[h->n].since = local_clock();
 		h->n++;
 	}
 	raw_spin_unlock(&h->guard);
@@ -137,7 +158,7 @@ static bool nooks_spin_try(raw_spinlock_t *lock, int kind)
  * longer than lock_wait_ms.
  */
 static void nooks_spin_acquire(struct nooks_domain *dom, raw_spinlock_t *lock,
-			       int kind, unsigned long ip)
+			       int kind, unsigned long ip, unsigned long sp)
 {
 	unsigned int ms = READ_ONCE(nooks_lock_wait_ms);
 	u64 deadline = 0;
@@ -153,7 +174,7 @@ static void nooks_spin_acquire(struct nooks_domain *dom, raw_spinlock_t *lock,
 		}
 		cpu_relax();
 	}
-	nooks_held_add(dom, lock);
+	nooks_held_add(dom, lock, sp);
 }
 
 static void nooks_raw_spin_lock(raw_spinlock_t *lock)
@@ -163,7 +184,8 @@ static void nooks_raw_spin_lock(raw_spinlock_t *lock)
 	if (!dom)
 		return _raw_spin_lock(lock);
 	nooks_spin_acquire(dom, lock, NOOKS_SPIN,
-			   (unsigned long)__builtin_return_address(0));
+			   (unsigned long)__builtin_return_address(0),
+			   nooks_caller_sp());
 }
 
 static void nooks_raw_spin_lock_bh(raw_spinlock_t *lock)
@@ -173,7 +195,8 @@ static void nooks_raw_spin_lock_bh(raw_spinlock_t *lock)
 	if (!dom)
 		return _raw_spin_lock_bh(lock);
 	nooks_spin_acquire(dom, lock, NOOKS_SPIN_BH,
-			   (unsigned long)__builtin_return_address(0));
+			   (unsigned long)__builtin_return_address(0),
+			   nooks_caller_sp());
 }
 
 static void nooks_raw_spin_lock_irq(raw_spinlock_t *lock)
@@ -184,7 +207,8 @@ static void nooks_raw_spin_lock_irq(raw_spinlock_t *lock)
 		return _raw_spin_lock_irq(lock);
 	local_irq_disable();
 	nooks_spin_acquire(dom, lock, NOOKS_SPIN_IRQ,
-			   (unsigned long)__builtin_return_address(0));
+			   (unsigned long)__builtin_return_address(0),
+			   nooks_caller_sp());
 }
 
 static unsigned long nooks_raw_spin_lock_irqsave(raw_spinlock_t *lock)
@@ -196,7 +220,8 @@ static unsigned long nooks_raw_spin_lock_irqsave(raw_spinlock_t *lock)
 		return _raw_spin_lock_irqsave(lock);
 	local_irq_save(flags);
 	nooks_spin_acquire(dom, lock, NOOKS_SPIN_IRQ,
-			   (unsigned long)__builtin_return_address(0));
+			   (unsigned long)__builtin_return_address(0),
+			   nooks_caller_sp());
 	return flags;
 }
 
@@ -206,7 +231,7 @@ static int nooks_raw_spin_trylock(raw_spinlock_t *lock)
 	int ret = _raw_spin_trylock(lock);
 
 	if (ret && dom)
-		nooks_held_add(dom, lock);
+		nooks_held_add(dom, lock, nooks_caller_sp());
 	return ret;
 }
 
@@ -216,7 +241,7 @@ static int nooks_raw_spin_trylock_bh(raw_spinlock_t *lock)
 	int ret = _raw_spin_trylock_bh(lock);
 
 	if (ret && dom)
-		nooks_held_add(dom, lock);
+		nooks_held_add(dom, lock, nooks_caller_sp());
 	return ret;
 }
 
@@ -257,14 +282,17 @@ static void nooks_held_release(struct nooks_held_cpu *h, unsigned int i)
 }
 
 /**
- * nooks_locks_release_context() - release the locks an aborted call held
+ * nooks_locks_release_context() - release the locks an aborted call took
  * @dom: the domain of the aborted call
  * @ctx: the interrupt-context bits of the aborted call
+ * @sp: the stack pointer the aborted call saved at entry
  *
  * Called in the context of the aborted call, on its CPU, by the fault
- * handler: releases the locks of @dom taken by current in @ctx.
+ * handler: releases the locks of @dom taken by current in @ctx inside the
+ * call (below @sp on the context's stack).
  */
-void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx)
+void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx,
+				 unsigned long sp)
 {
 	struct nooks_held_cpu *h;
 	unsigned long flags;
@@ -275,7 +303,7 @@ void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx)
 	raw_spin_lock(&h->guard);
 	for (i = h->n; i-- > 0; ) {
 		if (h->held[i].dom == dom && h->held[i].task == current &&
-		    h->held[i].ctx == ctx)
+		    h->held[i].ctx == ctx && h->held[i].sp < sp)
 			nooks_held_release(h, i);
 	}
 	raw_spin_unlock(&h->guard);
@@ -284,9 +312,9 @@ void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx)
 
 /*
  * Release (or, with @forget, only forget) every lock recorded for @dom on
- * every CPU.
+ * every CPU, taken no later than @before (local_clock() time).
  */
-static void nooks_locks_walk(struct nooks_domain *dom, bool forget)
+static void nooks_locks_walk(struct nooks_domain *dom, bool forget, u64 before)
 {
 	struct nooks_held_cpu *h;
 	unsigned long flags;
@@ -297,7 +325,7 @@ static void nooks_locks_walk(struct nooks_domain *dom, bool forget)
 		h = per_cpu_ptr(&nooks_held_cpu, cpu);
 		raw_spin_lock_irqsave(&h->guard, flags);
 		for (i = h->n; i-- > 0; ) {
-			if (h->held[i].dom != dom)
+			if (h->held[i].dom != dom || h->held[i].since > before)
 				continue;
 			if (forget)
 				nooks_held_drop(h, i);
@@ -311,12 +339,15 @@ static void nooks_locks_walk(struct nooks_domain *dom, bool forget)
 /**
  * nooks_locks_release() - release every lock a stopped driver still holds
  * @dom: the domain, whose driver no longer runs (restart, after the wait)
+ * @before: release the locks taken no later than this (local_clock()
+ *	time: the failure); code of the domain that runs on meanwhile (a
+ *	helper's code outside the driver's entries) holds its own a moment
  *
  * Must run before the driver's memory, where its locks live, is freed.
  */
-void nooks_locks_release(struct nooks_domain *dom)
+void nooks_locks_release(struct nooks_domain *dom, u64 before)
 {
-	nooks_locks_walk(dom, false);
+	nooks_locks_walk(dom, false, before);
 }
 
 /**
@@ -325,7 +356,7 @@ void nooks_locks_release(struct nooks_domain *dom)
  */
 void nooks_locks_forget(struct nooks_domain *dom)
 {
-	nooks_locks_walk(dom, true);
+	nooks_locks_walk(dom, true, U64_MAX);
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <linux/vmalloc.h>
 
 #include "domain.h"
+#include "group.h"
 #include "wrap.h"
 
 /* a[1] records the allocation site, for debugging leaks */
@@ -22,7 +23,8 @@ static void *__nooks_track_mem(struct nooks_domain *dom, void *p,
 			       const struct nooks_obj_type *type,
 			       struct kmem_cache *cache, unsigned long site)
 {
-	if (p && dom && !ZERO_OR_NULL_PTR(p))
+	if (p && dom && !ZERO_OR_NULL_PTR(p) &&
+	    !nooks_group_owns_memory(dom, site))
 		nooks_track_add(dom, type, (unsigned long)p,
 				(unsigned long)cache, site, 0);
 	return p;

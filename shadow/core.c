@@ -200,6 +200,22 @@ static bool shadow_keep(struct nooks_domain *dom, const struct nooks_obj *obj)
 	return keep;
 }
 
+static int shadow_restart(struct nooks_domain *dom)
+{
+	struct shadow_class *cls;
+	int ret = -EOPNOTSUPP;
+
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node) {
+		if (cls->ops->restart)
+			ret = cls->ops->restart(dom);
+		if (ret != -EOPNOTSUPP)
+			break;
+	}
+	mutex_unlock(&shadow_class_lock);
+	return ret;
+}
+
 static int shadow_recover(struct nooks_domain *dom)
 {
 	struct shadow_domain *sd = shadow_of(dom);
@@ -238,6 +254,7 @@ static const struct nooks_domain_ops shadow_domain_ops = {
 	.failed			= shadow_failed,
 	.should_recover		= shadow_should_recover,
 	.keep			= shadow_keep,
+	.restart		= shadow_restart,
 	.recover		= shadow_recover,
 	.stopped		= shadow_stopped,
 };

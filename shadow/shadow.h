@@ -48,6 +48,11 @@ enum shadow_state {
  *	object (struct nooks_obj_type.devres) is offered too: the unbind
  *	frees it unless the hook takes it off its device. Process context,
  *	before the devices are unbound; may sleep.
+ * @restart: restart the driver in place through its subsystem's own
+ *	recovery instead of unbinding and probing it again (struct
+ *	nooks_domain_ops.restart says how): -EOPNOTSUPP, at once, when the
+ *	class does not restart this domain's driver. The first class that
+ *	does not answer -EOPNOTSUPP restarts it. Process context, ctl held.
  * @recover: after the re-probe: replay the log, hand the objects back.
  *	Non-zero fails the recovery (the driver is left fail-stopped).
  *	Process context, ctl held; the classes run in registration order
@@ -60,6 +65,7 @@ struct shadow_class_ops {
 	void (*detach)(struct nooks_domain *dom);
 	void (*failed)(struct nooks_domain *dom);
 	bool (*keep)(struct nooks_domain *dom, const struct nooks_obj *obj);
+	int (*restart)(struct nooks_domain *dom);
 	int (*recover)(struct nooks_domain *dom);
 	void (*stopped)(struct nooks_domain *dom);
 };

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * classes/ide/ide.h - the ide shadow's private interface (shadow_ide.ko).
+ */
+#ifndef _SHADOW_IDE_H
+#define _SHADOW_IDE_H
+
+#include "nooks_ide.h"
+
+/* How long an error handler waits for the restart of its driver. */
+#define SHADOW_IDE_WAIT_MS	30000
+
+/* standin.c */
+extern struct ata_port_operations shadow_ide_standin;
+void shadow_ide_standin_init(void);
+
+#endif /* _SHADOW_IDE_H */

@@ -107,8 +107,8 @@ refused "shadowctl enable: shadow mode is refused for an isolate-only driver" \
 	"shadowctl: snd_ens1370: its class, sound, isolates it but has no shadow yet: isolate mode only" \
 	env DRIVERS_TABLE="$tmp/drivers" "$TOP/tools/shadowctl" enable snd_ens1370 shadow
 refused "tools/campaign: a planned class is refused" \
-	"tools/campaign: ata_piix: its class, ide, is planned in tools/drivers, not supported yet" \
-	"$TOP/tools/campaign" --driver ata_piix --faults 1
+	"tools/campaign: snd_hda_intel: its class, sound, is planned in tools/drivers, not supported yet" \
+	"$TOP/tools/campaign" --driver snd_hda_intel --faults 1
 refused "tools/vm: an unknown --net device is refused" \
 	"tools/vm: --net must be one of: $(drivers_vm_values --net | paste -sd ' ' -)" \
 	"$TOP/tools/vm" --net nosuchnic -- true

@@ -15,25 +15,95 @@
 
 #include "nooks_ide.h"
 
-/**
- * nooks_ata_port_kick() - have a port reset and its commands issued again
- * @ap: the port of a driver being restarted
- *
- * Freezes the port and aborts its commands: libata's error handling then
- * resets the port with the driver's reset methods, revalidates its
- * devices and issues the aborted commands again, without spending their
- * retries (they failed with no error of their own).
+/*
+ * Must @ap be reset before its commands are issued again? Yes when its
+ * device is still inside a command (busy, or waiting for data to move) or
+ * does not answer: the driver failed halfway through it. An idle device
+ * (the command never reached it, or it completed and only its interrupt
+ * was lost) takes the command again as it is, and a reset would only add
+ * its 150 ms wait. A port without taskfile registers is always reset.
+ * The alternate status is read (with the driver's method if it has one,
+ * as libata does): it does not acknowledge the interrupt.
  */
-void nooks_ata_port_kick(struct ata_port *ap)
+static bool nooks_ata_port_needs_reset(struct ata_port *ap)
+{
+	u8 st;
+
+	if (ap->ops->sff_check_altstatus)
+		st = ap->ops->sff_check_altstatus(ap);
+	else if (ap->ioaddr.altstatus_addr)
+		st = ioread8(ap->ioaddr.altstatus_addr);
+	else
+		return true;
+	return st == 0xff || (st & (ATA_BUSY | ATA_DRQ));
+}
+
+/*
+ * Issue @qc again on the restarted driver: the command a failed driver
+ * was issuing, or whose completion interrupt it lost, on a device that is
+ * idle now. Its DMA table is built anew and the controller's interrupt
+ * and DMA status cleared, as for a new command. A command that cannot be
+ * issued completes with its error and goes to error handling.
+ */
+static void nooks_ata_qc_reissue(struct ata_port *ap, struct ata_queued_cmd *qc)
+{
+	if (ap->ops->sff_check_status)
+		ap->ops->sff_check_status(ap);	/* acknowledges INTRQ */
+	if (ap->ops->sff_irq_clear)
+		ap->ops->sff_irq_clear(ap);
+	qc->err_mask = 0;
+	if (ap->ops->qc_prep)
+		qc->err_mask |= ap->ops->qc_prep(qc);
+	if (!qc->err_mask)
+		qc->err_mask |= ap->ops->qc_issue(qc);
+	if (qc->err_mask)
+		ata_qc_complete(qc);
+}
+
+/**
+ * nooks_ata_port_kick() - get a port's commands done by a restarted driver
+ * @ap: the port of a driver being restarted (running again)
+ *
+ * The shadow's replay of the requests in flight. On a port whose device
+ * is idle, the command the failed driver was handling is issued again
+ * directly (at most one: a PATA port has one command at a time), as the
+ * SCSI midlayer would issue a new one; nothing else is needed. Otherwise
+ * (error handling already under way, or the device still inside the
+ * command) the port's commands are aborted, and libata's error handling
+ * issues them again without spending their retries (they failed with no
+ * error of their own), after a reset with the driver's reset methods if
+ * the device is not idle (the port is frozen: the reset revalidates the
+ * devices and sets their transfer modes through the driver).
+ *
+ * Return: what was done.
+ */
+enum nooks_ata_kick nooks_ata_port_kick(struct ata_port *ap)
 {
 	struct ata_eh_info *ehi = &ap->link.eh_info;
+	enum nooks_ata_kick done;
+	struct ata_queued_cmd *qc;
 	unsigned long flags;
 
 	spin_lock_irqsave(ap->lock, flags);
-	ata_ehi_push_desc(ehi, "driver restarted");
-	ehi->action |= ATA_EH_RESET;
-	ata_port_freeze(ap);
+	if (nooks_ata_port_needs_reset(ap)) {
+		ata_ehi_push_desc(ehi, "driver restarted");
+		ehi->action |= ATA_EH_RESET;
+		ata_port_freeze(ap);
+		done = NOOKS_ATA_RESET;
+	} else if (ap->pflags & (ATA_PFLAG_EH_PENDING |
+				 ATA_PFLAG_EH_IN_PROGRESS | ATA_PFLAG_FROZEN) ||
+		   ap->link.sactive) {
+		ata_ehi_push_desc(ehi, "driver restarted");
+		ata_port_abort(ap);
+		done = NOOKS_ATA_ABORTED;
+	} else {
+		qc = ata_qc_from_tag(ap, ap->link.active_tag);
+		if (qc)
+			nooks_ata_qc_reissue(ap, qc);
+		done = qc ? NOOKS_ATA_REISSUED : NOOKS_ATA_IDLE;
+	}
 	spin_unlock_irqrestore(ap->lock, flags);
+	return done;
 }
 EXPORT_SYMBOL_GPL(nooks_ata_port_kick);
 

@@ -58,10 +58,10 @@ static int shadow_ide_restart(struct nooks_domain *dom)
 		for (i = 0; i < h->nr_ports; i++)
 			before += nooks_ata_port_devices(h->port[i].ap);
 	nooks_restart_resume(dom);
+	nooks_pci_unquiesce(dom);
 	list_for_each_entry(h, &ad->hosts, node)
 		for (i = 0; i < h->nr_ports; i++)
 			nooks_ata_port_kick(h->port[i].ap);
-	nooks_pci_unquiesce(dom);
 	wake_up_all(&ad->wq);
 	list_for_each_entry(h, &ad->hosts, node)
 		for (i = 0; i < h->nr_ports; i++)

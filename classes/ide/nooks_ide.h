@@ -82,7 +82,21 @@ int nooks_ata_check_standin(const struct ata_port_operations *t,
 			    const char *who);
 void nooks_ata_error_handler(struct ata_port *ap);
 void nooks_ata_unload_port(struct ata_port *ap);
-void nooks_ata_port_kick(struct ata_port *ap);
+/**
+ * enum nooks_ata_kick - what nooks_ata_port_kick() did to a port
+ * @NOOKS_ATA_IDLE: nothing was in flight
+ * @NOOKS_ATA_REISSUED: the command in flight was issued again
+ * @NOOKS_ATA_ABORTED: the commands go through error handling, no reset
+ * @NOOKS_ATA_RESET: the port is reset by error handling first
+ */
+enum nooks_ata_kick {
+	NOOKS_ATA_IDLE,
+	NOOKS_ATA_REISSUED,
+	NOOKS_ATA_ABORTED,
+	NOOKS_ATA_RESET,
+};
+
+enum nooks_ata_kick nooks_ata_port_kick(struct ata_port *ap);
 unsigned int nooks_ata_port_wait(struct ata_port *ap);
 unsigned int nooks_ata_port_devices(struct ata_port *ap);
 

@@ -6,18 +6,11 @@
 # command path (ATAPI packet commands: qc_issue, process context; the
 # interrupt handler, hardirq), matches the disc's SHA256SUMS; /dev/sr0
 # stays the same device, with no I/O error; the driver unloads cleanly.
-. /opt/shadowdrv/tests/lib.sh
-DRIVER=ata_piix
-S=/sys/kernel/shadow/$DRIVER
+. /opt/shadowdrv/tests/ide/lib_ide.sh
 C=/mnt/cdrom
 tap_plan 9
-
-umount "$C" || exit 1
-modprobe shadow_ide || exit 1
-shadowctl enable "$DRIVER" shadow || exit 1
-wait_for 10 test -b /dev/sr0 || { echo "# no /dev/sr0"; exit 1; }
-mount -t iso9660 -o ro /dev/sr0 "$C" || exit 1
-dev=$(ls -l /dev/sr0 | awk '{ print $5 $6 }')
+ide_setup shadow sr "$C" iso9660 ro
+dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 
 # verify: the disc's files, read cold, match its SHA256SUMS
 verify() {
@@ -37,9 +30,9 @@ for ctx in issue irq; do
 		"$ctx: fault in $fn contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
 	tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "$ctx: every file read through the crash matches SHA256SUMS"
 done
-tap_ok $([ "$(ls -l /dev/sr0 | awk '{ print $5 $6 }')" = "$dev" ] &&
+tap_ok $([ "$(ls -l /dev/$DEV | awk '{ print $5 $6 }')" = "$dev" ] &&
 	[ "$(ls /sys/block | grep -c '^sr')" = 1 ] && echo 1 || echo 0) \
-	"the same CD-ROM: /dev/sr0 $dev, no new one"
+	"the same CD-ROM: /dev/$DEV $dev, no new one"
 errs=$(dmesg | grep -E "I/O error|isofs.*error|Buffer I/O" | head -n 3)
 tap_ok $([ -z "$errs" ] && echo 1 || echo 0) "no I/O error in the kernel log"
 [ -z "$errs" ] || printf '%s\n' "$errs" | sed 's/^/# | /'

@@ -7,16 +7,10 @@
 # the mounted file system goes away (I/O errors, the file system fails)
 # and comes back as a new disk, which works. (Natively the same fault is
 # an oops in the block layer's dispatch: not run, it takes the guest down.)
-. /opt/shadowdrv/tests/lib.sh
-DRIVER=ata_piix
-S=/sys/kernel/shadow/$DRIVER
+. /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
 tap_plan 7
-
-umount "$D" || exit 1
-shadowctl enable "$DRIVER" isolate || exit 1
-wait_for 10 test -b /dev/sda || { echo "# no /dev/sda"; exit 1; }
-mount -t ext4 /dev/sda "$D" || exit 1
+ide_setup isolate sd "$D" ext4
 echo "shadowdrv-vm: allow I/O error|EXT4-fs|Buffer I/O|JBD2|lost async page write|disable device" > /dev/kmsg
 dd if=/dev/urandom of=/tmp/src bs=1M count=8 2>/dev/null
 
@@ -28,9 +22,10 @@ tap_ok $([ "$(cat $S/failures)" = 1 ] && [ "$(cat $S/recoveries)" = 1 ] && echo 
 	"fault contained, driver restarted ($(cat $S/last_recovery/total_us) us)"
 tap_ok $(dmesg | grep -q "I/O error" && echo 1 || echo 0) \
 	"I/O errors reached the file system (cp/sync exit $rc): isolation alone cannot keep the disk"
-wait_for 10 sh -c 'ls /sys/block | grep -q "^sd[b-z]"'
-new=$(ls /sys/block | grep '^sd' | tail -n 1)
-tap_ok $([ "$new" != sda ] && echo 1 || echo 0) "the disk came back as a new one: /dev/$new"
+old=$DEV
+wait_for 10 sh -c "ls /sys/block | grep '^sd' | grep -qv '^$old\$'"
+new=$(ls /sys/block | grep '^sd' | grep -v "^$old\$" | head -n 1)
+tap_ok $([ -n "$new" ] && echo 1 || echo 0) "the disk came back as a new one: /dev/$new (was /dev/$old)"
 umount -l "$D"
 mkdir -p /mnt/new
 mount -t ext4 "/dev/$new" /mnt/new && cp /tmp/src /mnt/new/g && sync &&

@@ -11,20 +11,11 @@
 # then four more crashes in turn; the disk stays the same device (same
 # /dev/sda, same SCSI host, no new disk), keeps its DMA transfer mode and
 # its file system stays read-write; the driver unloads cleanly.
-. /opt/shadowdrv/tests/lib.sh
-DRIVER=ata_piix
-S=/sys/kernel/shadow/$DRIVER
+. /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
 tap_plan 15
-
-# Enabling rebinds a loaded driver, which a mounted file system would not
-# survive: shadow it first, then mount (enabling live is issue 17).
-umount "$D" || exit 1
-modprobe shadow_ide || exit 1
-shadowctl enable "$DRIVER" shadow || exit 1
-wait_for 10 test -b /dev/sda || { echo "# no /dev/sda"; exit 1; }
-mount -t ext4 /dev/sda "$D" || exit 1
-dev=$(ls -l /dev/sda | awk '{ print $5 $6 }')
+ide_setup shadow sd "$D" ext4
+dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 hosts=$(ls /sys/class/scsi_host | tr '\n' ' ')
 disks=$(ls /sys/block | grep -c '^sd')
 modes=$(cat /sys/class/ata_device/*/xfer_mode | tr '\n' ' ')
@@ -76,10 +67,10 @@ done
 tap_ok $all "four more crashes (issue, irq): every one contained and restarted, every copy intact"
 tap_ok $([ "$(cat $S/shadow_state)" = passive ] && echo 1 || echo 0) "shadow back to passive"
 
-tap_ok $([ "$(ls -l /dev/sda | awk '{ print $5 $6 }')" = "$dev" ] &&
+tap_ok $([ "$(ls -l /dev/$DEV | awk '{ print $5 $6 }')" = "$dev" ] &&
 	[ "$(ls /sys/class/scsi_host | tr '\n' ' ')" = "$hosts" ] &&
 	[ "$(ls /sys/block | grep -c '^sd')" = "$disks" ] && echo 1 || echo 0) \
-	"the same disk: /dev/sda $dev, SCSI hosts $hosts, no new disk"
+	"the same disk: /dev/$DEV $dev, SCSI hosts $hosts, no new disk"
 tap_ok $([ "$(cat /sys/class/ata_device/*/xfer_mode | tr '\n' ' ')" = "$modes" ] && echo 1 || echo 0) \
 	"transfer modes kept: $modes"
 errs=$(dmesg | grep -E "I/O error|EXT4-fs error|Remounting filesystem read-only|Buffer I/O" | head -n 3)

@@ -8,12 +8,18 @@
 #          process context) while a 24 MB copy is written and synced
 #   irq    a fault in the interrupt handler (libata's ata_bmdma_interrupt,
 #          hardirq) while the copy is read back with a cold cache
+#   dma    a fault in the DMA engine start (ata_bmdma_start) once the
+#          command is on the device, mid-copy: the restart resets the port
+#          through libata's error handling before issuing the command again
+#   eh     a fault in the error handler (libata's ata_bmdma_error_handler,
+#          the SCSI error handler thread) while a rescan of the SCSI host
+#          resets the port under a copy
 # then four more crashes in turn; the disk stays the same device (same
 # /dev/sda, same SCSI host, no new disk), keeps its DMA transfer mode and
 # its file system stays read-write; the driver unloads cleanly.
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
-tap_plan 15
+tap_plan 20
 ide_setup shadow sd "$D" ext4
 dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 hosts=$(ls /sys/class/scsi_host | tr '\n' ' ')
@@ -29,14 +35,14 @@ same_file() {
 }
 
 # crash CONTEXT COMMAND...: run COMMAND while a NULL dereference is
-# injected in the driver's CONTEXT entry on its 20th call; COMMAND must
-# succeed and the driver must be restarted in place
+# injected in the driver's CONTEXT entry on its call AFTER + 1 (AFTER: 20
+# unless set); COMMAND must succeed and the driver be restarted in place
 n=0
 crash() {
 	_ctx=$1; shift
 	_fn=$(driver_entry "$DRIVER" "$_ctx")
 	n=$((n + 1))
-	shadowctl inject "$DRIVER" null --function "$_fn" --after 20 || exit 1
+	shadowctl inject "$DRIVER" null --function "$_fn" --after "${AFTER:-20}" || exit 1
 	"$@"; _rc=$?
 	wait_recovered "$DRIVER" "$n"
 	_ok=0
@@ -56,6 +62,21 @@ tap_ok $(same_file 1 && echo 1 || echo 0) "issue: the copy read back cold has th
 crash irq same_file 1; rc=$?
 tap_ok $_ok "irq: fault in $_fn contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
 tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "irq: the copy read through the crash has the source's sha256"
+
+crash dma copy 6; rc=$?
+tap_ok $_ok "dma: fault in $_fn contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
+tap_ok $([ $rc = 0 ] && same_file 6 && echo 1 || echo 0) "dma: the copy through the crash (a port reset) reads back intact"
+
+# a rescan makes libata's error handling reset the port and probe it
+scan() {
+	copy 7 & _cp=$!
+	echo "- - -" > "$(ls -d /sys/class/scsi_host/host*/scan | head -n 1)"; _rc=$?
+	wait $_cp && [ $_rc = 0 ]
+}
+AFTER=0 crash eh scan; rc=$?
+tap_ok $_ok "eh: fault in $_fn contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
+tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "eh: the rescan and the copy beside it exit 0"
+tap_ok $(same_file 7 && echo 1 || echo 0) "eh: the copy reads back intact"
 
 # four more, alternating: no retry budget spent, no speed-down
 all=1

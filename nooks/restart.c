@@ -43,6 +43,7 @@
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/pci.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/clock.h>
 #include <linux/workqueue.h>
 
@@ -125,13 +126,17 @@ EXPORT_SYMBOL_GPL(nooks_restart_resume);
 static int nooks_restart_in_place(struct nooks_domain *dom,
 				  struct nooks_timer *tm)
 {
+	unsigned int noio;
 	int ret;
 
 	nooks_swifi_restart(dom);
 	/* nothing to release or reset: the class's restart is all */
 	nooks_phase_end(tm, NOOKS_PHASE_RELEASE);
 	nooks_phase_end(tm, NOOKS_PHASE_RESET);
+	/* the driver may hold the disk that reclaim would write to */
+	noio = memalloc_noio_save();
 	ret = nooks_domain_ops(dom)->restart(dom);
+	memalloc_noio_restore(noio);
 	if (ret == -EOPNOTSUPP)
 		return ret;
 	if (dom->restarting) {

@@ -13,7 +13,7 @@
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
 tap_plan 8
-ide_setup shadow sd "$D" ext4
+ide_setup shadow disk
 
 # arm CONTEXT AFTER: a NULL dereference in CONTEXT's entry on call AFTER+1
 n=0

@@ -9,7 +9,7 @@
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 C=/mnt/cdrom
 tap_plan 9
-ide_setup shadow sr "$C" iso9660 ro
+ide_setup shadow cdrom
 dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 
 # verify: the disc's files, read cold, match its SHA256SUMS

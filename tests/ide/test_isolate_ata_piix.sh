@@ -10,7 +10,7 @@
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
 tap_plan 7
-ide_setup isolate sd "$D" ext4
+ide_setup isolate disk
 echo "shadowdrv-vm: allow I/O error|EXT4-fs|Buffer I/O|JBD2|lost async page write|disable device" > /dev/kmsg
 dd if=/dev/urandom of=/tmp/src bs=1M count=8 2>/dev/null
 

@@ -20,7 +20,7 @@
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
 tap_plan 20
-ide_setup shadow sd "$D" ext4
+ide_setup shadow disk
 dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 hosts=$(ls /sys/class/scsi_host | tr '\n' ' ')
 disks=$(ls /sys/block | grep -c '^sd')

@@ -10,9 +10,12 @@
 #   lame     encodes a wav on the disk to an mp3 on the disk while the
 #            interrupt handler crashes: the mp3 is byte-identical to an
 #            encoding of the same wav done before, with no fault
+#   tcc      builds a three-file C program on the disk (sources read cold,
+#            objects and program written and synced) while qc_issue
+#            crashes: the program runs and prints the expected results
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
-tap_plan 8
+tap_plan 11
 ide_setup shadow disk
 
 # arm CONTEXT AFTER: a NULL dereference in CONTEXT's entry on call AFTER+1
@@ -65,6 +68,67 @@ tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "lame: encoded through the crash, exit
 echo 3 > /proc/sys/vm/drop_caches
 tap_ok $(cmp -s "$D/ref.mp3" "$D/out.mp3" && echo 1 || echo 0) \
 	"lame: the mp3 is byte-identical to the one encoded with no fault ($(wc -c < "$D/out.mp3") bytes)"
+# --- tcc: a build on the disk
+mkdir -p "$D/src"
+cat > "$D/src/primes.h" <<'SRC'
+unsigned long count_primes(unsigned long below);
+unsigned long long fib(unsigned int n);
+SRC
+cat > "$D/src/primes.c" <<'SRC'
+#include <stdlib.h>
+#include <string.h>
+#include "primes.h"
+unsigned long count_primes(unsigned long below)
+{
+	char *c = calloc(below, 1);
+	unsigned long i, j, n = 0;
+
+	for (i = 2; i < below; i++) {
+		if (c[i])
+			continue;
+		n++;
+		for (j = i * i; j < below; j += i)
+			c[j] = 1;
+	}
+	free(c);
+	return n;
+}
+SRC
+cat > "$D/src/fib.c" <<'SRC'
+#include "primes.h"
+unsigned long long fib(unsigned int n)
+{
+	unsigned long long a = 0, b = 1, t;
+
+	while (n--) {
+		t = a + b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+SRC
+cat > "$D/src/main.c" <<'SRC'
+#include <stdio.h>
+#include "primes.h"
+int main(void)
+{
+	printf("primes below 100000: %lu\n", count_primes(100000));
+	printf("fib(90): %llu\n", fib(90));
+	return 0;
+}
+SRC
+sync
+echo 3 > /proc/sys/vm/drop_caches
+arm issue 3
+(cd "$D/src" && for f in primes fib main; do tcc -c $f.c -o $f.o || exit 1; done &&
+	tcc -o "$D/prog" primes.o fib.o main.o && sync) > /tmp/tcc.out 2>&1; rc=$?
+tap_ok $(recovered && echo 1 || echo 0) "tcc: fault in qc_issue contained, driver restarted in place"
+tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "tcc: the build through the crash exit 0 $(head -c 200 /tmp/tcc.out)"
+echo 3 > /proc/sys/vm/drop_caches
+out=$("$D/prog" | tr '\n' ' ')
+tap_ok $([ "$out" = "primes below 100000: 9592 fib(90): 2880067194370816120 " ] && echo 1 || echo 0) \
+	"tcc: the program, read back cold, prints the expected results ($out)"
 quiet "apps"
 umount "$D"
 tap_done

@@ -103,6 +103,17 @@ static int nooks_pci_quiesce_one(struct device *dev, void *data)
 	return 0;
 }
 
+/* Call @fn, which never fails, for each device of @dom's driver. */
+static void nooks_pci_for_each(struct nooks_domain *dom,
+			       int (*fn)(struct device *dev, void *data),
+			       const char *what)
+{
+	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
+
+	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL, fn))
+		pr_warn_ratelimited("%s: cannot %s devices\n", dom->name, what);
+}
+
 /**
  * nooks_pci_quiesce() - stop a failed driver's devices: no more DMA, no more
  *	interrupts (bus mastering and INTx off)
@@ -112,12 +123,7 @@ static int nooks_pci_quiesce_one(struct device *dev, void *data)
  */
 void nooks_pci_quiesce(struct nooks_domain *dom)
 {
-	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
-
-	/* nooks_pci_quiesce_one() never fails, so neither does the walk */
-	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL,
-					   nooks_pci_quiesce_one))
-		pr_warn_ratelimited("%s: cannot quiesce devices\n", dom->name);
+	nooks_pci_for_each(dom, nooks_pci_quiesce_one, "quiesce");
 }
 
 static int nooks_pci_unquiesce_one(struct device *dev, void *data)
@@ -139,12 +145,7 @@ static int nooks_pci_unquiesce_one(struct device *dev, void *data)
  */
 void nooks_pci_unquiesce(struct nooks_domain *dom)
 {
-	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
-
-	/* nooks_pci_unquiesce_one() never fails, so neither does the walk */
-	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, NULL,
-					   nooks_pci_unquiesce_one))
-		pr_warn("%s: cannot unquiesce devices\n", dom->name);
+	nooks_pci_for_each(dom, nooks_pci_unquiesce_one, "unquiesce");
 }
 EXPORT_SYMBOL_GPL(nooks_pci_unquiesce);
 

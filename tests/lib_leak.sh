@@ -2,7 +2,8 @@
 # Restart leak checks (tests/*/test_cycles_*.sh): the tracked objects of a
 # driver per type, and the kernel's slab and vmalloc use, before and after
 # fault-and-restart cycles. The caller sets DRIVER and defines quiesce
-# (let the device's work in flight complete); leak_check prints 5 results.
+# (let the device's work in flight complete); leak_check prints 5 results,
+# leak_cycles_end 6.
 #
 # Slab growth bound. Each measurement first drops caches, lets RCU frees
 # run, purges lazily freed vmap areas and shrinks every slab cache; what
@@ -98,4 +99,16 @@ leak_check() {
 		"kmalloc-* caches grew $g_kmkb kB < $SLAB_BOUND_KB kB"
 	tap_ok $([ $g_vmal -lt $VMALLOC_BOUND_KB ] && echo 1 || echo 0) \
 		"vmalloc use grew $g_vmal kB < $VMALLOC_BOUND_KB kB"
+}
+
+# leak_cycles_end CYCLES: after CYCLES fault-and-restart cycles, each of
+# which must have been one failure and one recovery: disarm the injector,
+# check the counts and leak_check (6 results)
+leak_cycles_end() {
+	_s=/sys/kernel/shadow/$DRIVER
+	shadowctl inject "$DRIVER" off
+	tap_ok $([ "$(cat $_s/failures)" = "$1" ] &&
+		[ "$(cat $_s/recoveries)" = "$1" ] && echo 1 || echo 0) \
+		"failures $(cat $_s/failures) = recoveries $(cat $_s/recoveries) = $1"
+	leak_check "$1"
 }

@@ -29,6 +29,7 @@
 #define pr_fmt(fmt) "nooks: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/ftrace.h>
 #include <linux/linkage.h>
 #include <linux/kprobes.h>
 #include <linux/slab.h>
@@ -174,6 +175,30 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * Where the probe for a function at @addr goes: past its ftrace call site,
+ * when it has one (the 5-byte site every traceable function starts with).
+ * A probe on that site is an ftrace-based kprobe, which has no slot to
+ * single-step its instruction from: a CPU that still runs an int3 from a
+ * stale copy of the code, after ftrace finished patching the site, finds
+ * the probe and single-steps from address 0 (seen under QEMU TCG, whose
+ * vCPUs may run a translated block a moment after another vCPU rewrote
+ * the code: "RIP: 0" right after an injection was armed, on every call
+ * from then on). Past the site the probe is an ordinary int3 probe with
+ * its own slot. The site is a call to an empty tracer or a NOP: the
+ * function's arguments and stack are still as at its entry.
+ */
+static unsigned long nooks_inject_addr(unsigned long addr)
+{
+	static unsigned long (*ftrace_location_fn)(unsigned long ip);
+
+	if (!ftrace_location_fn)
+		ftrace_location_fn = (void *)nooks_lookup_name("ftrace_location");
+	if (ftrace_location_fn && ftrace_location_fn(addr) == addr)
+		return addr + MCOUNT_INSN_SIZE;
+	return addr;
+}
+
 /* Disarm all; caller holds dom->ctl. */
 void nooks_inject_disarm(struct nooks_domain *dom)
 {
@@ -227,7 +252,7 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 		nooks_inject_disarm(dom);
 		tail = &nooks_swifi_of(dom)->inject;
 	}
-	inj->kp.addr = (kprobe_opcode_t *)addr;
+	inj->kp.addr = (kprobe_opcode_t *)nooks_inject_addr(addr);
 	inj->kp.pre_handler = nooks_inject_pre;
 	ret = register_kprobe(&inj->kp);
 	if (ret)

@@ -35,14 +35,14 @@ same_file() {
 }
 
 # crash CONTEXT COMMAND...: run COMMAND while a NULL dereference is
-# injected in the driver's CONTEXT entry on its call AFTER + 1 (AFTER: 20
+# injected in the driver's CONTEXT entry on its call AFTER + 1 (AFTER: 5
 # unless set); COMMAND must succeed and the driver be restarted in place
 n=0
 crash() {
 	_ctx=$1; shift
 	_fn=$(driver_entry "$DRIVER" "$_ctx")
 	n=$((n + 1))
-	shadowctl inject "$DRIVER" null --function "$_fn" --after "${AFTER:-20}" || exit 1
+	shadowctl inject "$DRIVER" null --function "$_fn" --after "${AFTER:-5}" || exit 1
 	"$@"; _rc=$?
 	wait_recovered "$DRIVER" "$n"
 	_ok=0

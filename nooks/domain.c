@@ -263,6 +263,33 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
 	nooks_restart_schedule(dom);
 }
 
+/**
+ * nooks_domain_detect() - a class found its driver failed without a fault
+ * @dom: the domain
+ * @what: what was found, shown as the fault's entry in last_fault (e.g.
+ *	"stalled command")
+ *
+ * For a class's progress checks: a device that stopped making progress
+ * while nothing faulted (a completion the driver lost). Fails the domain
+ * as a hang, as the hang watchdog would. Process context.
+ */
+void nooks_domain_detect(struct nooks_domain *dom, const char *what)
+{
+	if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
+		return;
+	dom->last_fault.kind = NOOKS_FAULT_HANG;
+	dom->last_fault.ip = 0;
+	dom->last_fault.addr = 0;
+	dom->last_fault.what = what;
+	dom->last_fault.ctx = "process";
+	dom->last_fault.when_ns = local_clock();
+	pr_err("%s: detected %s: driver failed\n", dom->name, what);
+	trace_nooks_fault(dom->name, nooks_fault_name(NOOKS_FAULT_HANG), 0, 0,
+			  what, "process");
+	nooks_domain_fail(dom, NOOKS_FAULT_HANG);
+}
+EXPORT_SYMBOL_GPL(nooks_domain_detect);
+
 /*
  * Text check of the hang watchdog (NMI-safe): a hung call may be aborted
  * while it runs the driver's own code (or text registered with

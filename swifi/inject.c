@@ -187,6 +187,11 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
  * from then on). Past the site the probe is an ordinary int3 probe with
  * its own slot. The site is a call to an empty tracer or a NOP: the
  * function's arguments and stack are still as at its entry.
+ *
+ * Such a probe must not be optimized into a jump: an optimized probe
+ * ignores the instruction pointer its handler sets, so the fault would
+ * not happen (3 of 12 injections did). Probes with a post handler are
+ * never optimized: the probe gets an empty one.
  */
 static unsigned long nooks_inject_addr(unsigned long addr)
 {
@@ -197,6 +202,12 @@ static unsigned long nooks_inject_addr(unsigned long addr)
 	if (ftrace_location_fn && ftrace_location_fn(addr) == addr)
 		return addr + MCOUNT_INSN_SIZE;
 	return addr;
+}
+
+/* Keeps the probe from being optimized (see nooks_inject_addr()). */
+static void nooks_inject_post(struct kprobe *kp, struct pt_regs *regs,
+			      unsigned long flags)
+{
 }
 
 /* Disarm all; caller holds dom->ctl. */
@@ -254,6 +265,7 @@ static int nooks_inject_arm(struct nooks_domain *dom, int kind,
 	}
 	inj->kp.addr = (kprobe_opcode_t *)nooks_inject_addr(addr);
 	inj->kp.pre_handler = nooks_inject_pre;
+	inj->kp.post_handler = nooks_inject_post;
 	ret = register_kprobe(&inj->kp);
 	if (ret)
 		goto err_free;

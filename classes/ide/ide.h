@@ -10,6 +10,11 @@
 /* How long an error handler waits for the restart of its driver. */
 #define SHADOW_IDE_WAIT_MS	30000
 
+/* watchdog.c */
+struct shadow_ide_watch;
+struct shadow_ide_watch *shadow_ide_watch_start(struct nooks_domain *dom);
+void shadow_ide_watch_stop(struct shadow_ide_watch *w);
+
 /* standin.c */
 extern struct ata_port_operations shadow_ide_standin;
 void shadow_ide_standin_init(void);

@@ -5,7 +5,9 @@
  *   passive     nothing to log: the objects that hold the configuration
  *               (the ATA host, its ports and devices with their transfer
  *               modes and IDENTIFY data, the SCSI hosts and disks) are
- *               never released, so nothing needs replaying from a log
+ *               never released, so nothing needs replaying from a log;
+ *               a command in flight that never completes is a failure
+ *               (watchdog.c)
  *   active      after a fault: answer for the driver (standin.c)
  *   recovering  restart the driver in place (struct shadow_class_ops.
  *               restart): with the failed driver's locks released and a
@@ -33,11 +35,22 @@
 
 static void shadow_ide_attach(struct nooks_domain *dom)
 {
+	struct nooks_ata_domain *ad = nooks_ata_domain(dom);
+
+	if (!ad || ad->shadow)
+		return;
 	nooks_ata_set_standin(dom, &shadow_ide_standin);
+	ad->shadow = shadow_ide_watch_start(dom);
 }
 
 static void shadow_ide_detach(struct nooks_domain *dom)
 {
+	struct nooks_ata_domain *ad = nooks_ata_domain(dom);
+
+	if (!ad)
+		return;
+	shadow_ide_watch_stop(ad->shadow);
+	ad->shadow = NULL;
 	nooks_ata_set_standin(dom, NULL);
 }
 

@@ -27,6 +27,9 @@ struct nooks_domain;
  * @ap: the port
  * @divert: send every call to the stand-in (unused by the ide shadow,
  *	which lets the domain's state divert; kept for the entry kit)
+ * @stall_cmd: the ide shadow's progress check (classes/ide/watchdog.c):
+ *	the command seen in flight, @stall_deadline its request's deadline
+ *	(a new dispatch has a new one), @stall_since when it was first seen
  */
 struct nooks_ata_port {
 	struct ata_port_operations ops;
@@ -37,6 +40,9 @@ struct nooks_ata_port {
 	struct nooks_ata_domain *ad;
 	struct ata_port *ap;
 	bool divert;
+	void *stall_cmd;
+	unsigned long stall_deadline;
+	unsigned long stall_since;
 };
 
 /**
@@ -61,12 +67,14 @@ struct nooks_ata_host {
  *	isolate-mode table, or the ide shadow's
  * @wq: woken when the domain runs again or is fail-stopped (a stand-in
  *	of the error handler waits on it)
+ * @shadow: the ide shadow's data of the domain (its progress check)
  */
 struct nooks_ata_domain {
 	struct mutex lock;
 	struct list_head hosts;
 	const struct ata_port_operations *standin;
 	wait_queue_head_t wq;
+	void *shadow;
 };
 
 /* The entry record of a port whose operations an isolated driver gave. */

@@ -14,12 +14,17 @@
 #   eh     a fault in the error handler (libata's ata_bmdma_error_handler,
 #          the SCSI error handler thread) while a rescan of the SCSI host
 #          resets the port under a copy
+#   stall  the interrupt handler's port service (ata_bmdma_port_intr)
+#          returns at once, as if done, without completing the command:
+#          nothing faults; the shadow's progress check finds the command
+#          stalled (shadow_ide stall_ms, 2 s) and the restart issues it
+#          again, long before the SCSI layer's 30 s timeout
 # then four more crashes in turn; the disk stays the same device (same
 # /dev/sda, same SCSI host, no new disk), keeps its DMA transfer mode and
 # its file system stays read-write; the driver unloads cleanly.
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
-tap_plan 20
+tap_plan 23
 ide_setup shadow disk
 dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 hosts=$(ls /sys/class/scsi_host | tr '\n' ' ')
@@ -35,14 +40,15 @@ same_file() {
 }
 
 # crash CONTEXT COMMAND...: run COMMAND while a NULL dereference is
-# injected in the driver's CONTEXT entry on its call AFTER + 1 (AFTER: 5
-# unless set); COMMAND must succeed and the driver be restarted in place
+# injected (KIND, if set) in the driver's CONTEXT entry on its call
+# AFTER + 1 (AFTER: 5 unless set); COMMAND must succeed and the driver be
+# restarted in place
 n=0
 crash() {
 	_ctx=$1; shift
 	_fn=$(driver_entry "$DRIVER" "$_ctx")
 	n=$((n + 1))
-	shadowctl inject "$DRIVER" null --function "$_fn" --after "${AFTER:-5}" || exit 1
+	shadowctl inject "$DRIVER" "${KIND:-null}" --function "$_fn" --after "${AFTER:-5}" || exit 1
 	"$@"; _rc=$?
 	wait_recovered "$DRIVER" "$n"
 	_ok=0
@@ -74,9 +80,18 @@ scan() {
 	wait $_cp && [ $_rc = 0 ]
 }
 AFTER=0 crash eh scan; rc=$?
+unset AFTER
 tap_ok $_ok "eh: fault in $_fn contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
 tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "eh: the rescan and the copy beside it exit 0"
 tap_ok $(same_file 7 && echo 1 || echo 0) "eh: the copy reads back intact"
+
+t0=$(cut -d' ' -f1 /proc/uptime)
+KIND=error crash stall copy 8; rc=$?
+unset KIND
+took=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
+tap_ok $_ok "stall: lost completion (error in $_fn) detected, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
+tap_ok $([ $rc = 0 ] && same_file 8 && echo 1 || echo 0) "stall: the copy through it reads back intact"
+tap_ok $(awk "BEGIN { exit !($took < 15) }" && echo 1 || echo 0) "stall: the copy took $took s, not the SCSI timeout's 30 s"
 
 # four more, alternating: no retry budget spent, no speed-down
 all=1

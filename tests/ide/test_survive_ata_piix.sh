@@ -14,6 +14,8 @@
 #   eh     a fault in the error handler (libata's ata_bmdma_error_handler,
 #          the SCSI error handler thread) while a rescan of the SCSI host
 #          resets the port under a copy
+#   mode   a fault in ata_piix's own mode setting (piix_set_dmamode),
+#          which libata's error handling calls after the rescan's reset
 #   stall  the interrupt handler's port service (ata_bmdma_port_intr)
 #          returns at once, as if done, without completing the command:
 #          nothing faults; the shadow's progress check finds the command
@@ -24,7 +26,7 @@
 # its file system stays read-write; the driver unloads cleanly.
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
-tap_plan 23
+tap_plan 25
 ide_setup shadow disk
 dev=$(ls -l /dev/$DEV | awk '{ print $5 $6 }')
 hosts=$(ls /sys/class/scsi_host | tr '\n' ' ')
@@ -84,6 +86,11 @@ unset AFTER
 tap_ok $_ok "eh: fault in $_fn contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
 tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "eh: the rescan and the copy beside it exit 0"
 tap_ok $(same_file 7 && echo 1 || echo 0) "eh: the copy reads back intact"
+
+AFTER=0 crash mode scan; rc=$?
+unset AFTER
+tap_ok $_ok "mode: fault in $_fn (error handling) contained, driver restarted in place ($(cat $S/last_recovery/total_us) us)"
+tap_ok $([ $rc = 0 ] && same_file 7 && echo 1 || echo 0) "mode: the rescan and the copy beside it exit 0, the copy intact"
 
 t0=$(cut -d' ' -f1 /proc/uptime)
 KIND=error crash stall copy 8; rc=$?

@@ -175,6 +175,8 @@ struct nooks_domain_ops {
  * @track: resources the driver holds
  * @recover_work: runs the restart in process context
  * @restarting: the driver is being re-probed: a failure now is final
+ * @resumed_ns: local_clock() when a class restarting the driver in place
+ *	let it be entered again (nooks_restart_resume()), for the phases
  * @failures: contained faults
  * @recoveries: successful restarts
  * @last_fault: the last contained fault
@@ -212,6 +214,7 @@ struct nooks_domain {
 	struct nooks_track track;
 	struct work_struct recover_work;
 	bool restarting;
+	u64 resumed_ns;
 	atomic_t failures;
 	atomic_t recoveries;
 	struct nooks_fault_info last_fault;

@@ -77,10 +77,9 @@ struct nooks_timer {
 };
 
 /* End @phase (trace its duration) and begin the next one. */
-static void nooks_phase_end(struct nooks_timer *tm, int phase)
+/* End @phase at @now (local_clock() time) and begin the next one. */
+static void nooks_phase_end_at(struct nooks_timer *tm, int phase, u64 now)
 {
-	u64 now = local_clock();
-
 	tm->rec->ns[phase] = now - tm->t;
 	tm->t = now;
 	trace_nooks_phase_end(tm->dom->name, nooks_phase_names[phase],
@@ -88,6 +87,11 @@ static void nooks_phase_end(struct nooks_timer *tm, int phase)
 	if (phase + 1 < NOOKS_PHASE_NR)
 		trace_nooks_phase_begin(tm->dom->name,
 					nooks_phase_names[phase + 1], 0);
+}
+
+static void nooks_phase_end(struct nooks_timer *tm, int phase)
+{
+	nooks_phase_end_at(tm, phase, local_clock());
 }
 
 static int nooks_restart_wait(struct nooks_domain *dom)
@@ -112,6 +116,7 @@ static int nooks_restart_wait(struct nooks_domain *dom)
 void nooks_restart_resume(struct nooks_domain *dom)
 {
 	lockdep_assert_held(&dom->ctl);
+	dom->resumed_ns = local_clock();
 	dom->restarting = true;
 	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
 }
@@ -130,15 +135,20 @@ static int nooks_restart_in_place(struct nooks_domain *dom,
 	int ret;
 
 	nooks_swifi_restart(dom);
-	/* nothing to release or reset: the class's restart is all */
-	nooks_phase_end(tm, NOOKS_PHASE_RELEASE);
-	nooks_phase_end(tm, NOOKS_PHASE_RESET);
+	dom->restarting = false;
 	/* the driver may hold the disk that reclaim would write to */
 	noio = memalloc_noio_save();
 	ret = nooks_domain_ops(dom)->restart(dom);
 	memalloc_noio_restore(noio);
 	if (ret == -EOPNOTSUPP)
 		return ret;
+	/*
+	 * Nothing was released or reset: those phases end, empty, where the
+	 * class let the driver be entered again; its restart is the rest.
+	 */
+	nooks_phase_end_at(tm, NOOKS_PHASE_RELEASE,
+			   dom->restarting ? dom->resumed_ns : local_clock());
+	nooks_phase_end_at(tm, NOOKS_PHASE_RESET, tm->t);
 	if (dom->restarting) {
 		dom->restarting = false;
 		if (!ret && READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)

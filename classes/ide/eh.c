@@ -12,7 +12,9 @@
 #define pr_fmt(fmt) "nooks_ide: " fmt
 
 #include <linux/libata.h>
+#include <linux/wait.h>
 
+#include "domain.h"
 #include "nooks_ide.h"
 
 /*
@@ -160,3 +162,36 @@ void nooks_ata_unload_port(struct ata_port *ap)
 }
 EXPORT_SYMBOL_GPL(nooks_ata_unload_port);
 
+
+/* How long an error handler waits for the restart of its driver. */
+#define NOOKS_ATA_EH_WAIT_MS	30000
+
+/* The driver's domain is no longer failed or being restarted. */
+static bool nooks_ata_settled(struct nooks_domain *dom)
+{
+	int state = READ_ONCE(dom->state);
+
+	return state != NOOKS_STATE_FAILED && state != NOOKS_STATE_RECOVERING;
+}
+
+/**
+ * nooks_ata_eh_standin() - a shadow's stand-in for the error handler
+ * @ap: the port
+ *
+ * Waits (up to 30 s) until the driver runs again, then runs its error
+ * handler (protected); if the driver was left fail-stopped, has libata
+ * unload the port instead. Here rather than in the shadow's module, whose
+ * text could go while an error handler sleeps in it.
+ */
+void nooks_ata_eh_standin(struct ata_port *ap)
+{
+	struct nooks_ata_port *p = nooks_ata_port_of(ap);
+
+	wait_event_timeout(p->ad->wq, nooks_ata_settled(p->dom),
+			   msecs_to_jiffies(NOOKS_ATA_EH_WAIT_MS));
+	if (READ_ONCE(p->dom->state) == NOOKS_STATE_RUNNING)
+		nooks_ata_error_handler(ap);
+	else
+		nooks_ata_unload_port(ap);
+}
+EXPORT_SYMBOL_GPL(nooks_ata_eh_standin);

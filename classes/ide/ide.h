@@ -7,9 +7,6 @@
 
 #include "nooks_ide.h"
 
-/* How long an error handler waits for the restart of its driver. */
-#define SHADOW_IDE_WAIT_MS	30000
-
 /* watchdog.c */
 struct shadow_ide_watch;
 struct shadow_ide_watch *shadow_ide_watch_start(struct nooks_domain *dom);

@@ -28,6 +28,7 @@
 #define pr_fmt(fmt) "shadow_ide: " fmt
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "domain.h"
 #include "ide.h"
@@ -52,6 +53,12 @@ static void shadow_ide_detach(struct nooks_domain *dom)
 	shadow_ide_watch_stop(ad->shadow);
 	ad->shadow = NULL;
 	nooks_ata_set_standin(dom, NULL);
+	/*
+	 * Stand-ins that started: libata calls the operations under the
+	 * port lock or from the interrupt handler, with preemption off (the
+	 * error handler's, which sleeps, is nooks_ide's).
+	 */
+	synchronize_rcu();
 }
 
 static int shadow_ide_restart(struct nooks_domain *dom)

@@ -89,6 +89,7 @@ void nooks_ata_set_standin(struct nooks_domain *dom,
 int nooks_ata_check_standin(const struct ata_port_operations *t,
 			    const char *who);
 void nooks_ata_error_handler(struct ata_port *ap);
+void nooks_ata_eh_standin(struct ata_port *ap);
 void nooks_ata_unload_port(struct ata_port *ap);
 /**
  * enum nooks_ata_kick - what nooks_ata_port_kick() did to a port

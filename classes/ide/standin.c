@@ -13,8 +13,8 @@
  *    saw it or gets it once more after a reset: a write is written again,
  *    never reported done without having reached the disk);
  *  - the error handler waits for the restart and then runs the driver's
- *    (it resets the ports, revalidates the devices, sets their transfer
- *    modes and issues the aborted commands);
+ *    (nooks_ata_eh_standin(), in nooks_ide.ko: this module's text is not
+ *    on the stack of a sleeping error handler when it is unloaded);
  *  - everything else does nothing and reports no progress, like the
  *    isolate-mode stand-ins (wrap_port.c).
  *
@@ -23,11 +23,8 @@
  */
 #define pr_fmt(fmt) "shadow_ide: " fmt
 
-#include <linux/jiffies.h>
 #include <linux/libata.h>
-#include <linux/wait.h>
 
-#include "domain.h"
 #include "ide.h"
 
 struct ata_port_operations shadow_ide_standin;
@@ -42,26 +39,6 @@ static unsigned int shadow_ide_issue(struct ata_queued_cmd *qc)
 	return 0;
 }
 
-/* The driver's domain is no longer failed or being restarted. */
-static bool shadow_ide_settled(struct nooks_domain *dom)
-{
-	int state = READ_ONCE(dom->state);
-
-	return state != NOOKS_STATE_FAILED && state != NOOKS_STATE_RECOVERING;
-}
-
-static void shadow_ide_error_handler(struct ata_port *ap)
-{
-	struct nooks_ata_port *p = nooks_ata_port_of(ap);
-
-	wait_event_timeout(p->ad->wq, shadow_ide_settled(p->dom),
-			   msecs_to_jiffies(SHADOW_IDE_WAIT_MS));
-	if (READ_ONCE(p->dom->state) == NOOKS_STATE_RUNNING)
-		nooks_ata_error_handler(ap);
-	else
-		nooks_ata_unload_port(ap);
-}
-
 /**
  * shadow_ide_standin_init() - the shadow's stand-ins: isolate mode's but
  *	for what must neither fail nor be lost
@@ -71,5 +48,5 @@ void shadow_ide_standin_init(void)
 	shadow_ide_standin = nooks_ata_isolate;
 	shadow_ide_standin.qc_defer = shadow_ide_defer;
 	shadow_ide_standin.qc_issue = shadow_ide_issue;
-	shadow_ide_standin.error_handler = shadow_ide_error_handler;
+	shadow_ide_standin.error_handler = nooks_ata_eh_standin;
 }

@@ -88,7 +88,6 @@ void nooks_ata_set_standin(struct nooks_domain *dom,
 			   const struct ata_port_operations *standin);
 int nooks_ata_check_standin(const struct ata_port_operations *t,
 			    const char *who);
-void nooks_ata_error_handler(struct ata_port *ap);
 void nooks_ata_eh_standin(struct ata_port *ap);
 void nooks_ata_unload_port(struct ata_port *ap);
 /**
@@ -110,6 +109,7 @@ unsigned int nooks_ata_port_wait(struct ata_port *ap);
 unsigned int nooks_ata_port_devices(struct ata_port *ap);
 
 /* nooks_ide.ko internal */
+void nooks_ata_error_handler(struct ata_port *ap);
 extern const struct nooks_import_table nooks_ata_host_imports;
 extern struct nooks_obj_type nooks_ata_obj_host;
 extern const struct ata_port_operations nooks_ata_isolate;

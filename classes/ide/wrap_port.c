@@ -174,7 +174,6 @@ void nooks_ata_error_handler(struct ata_port *ap)
 {
 	nooks_ata_do_error_handler(ap);
 }
-EXPORT_SYMBOL_GPL(nooks_ata_error_handler);
 
 /* Isolate mode: nothing is issued; error handling unloads the port. */
 static int nooks_ata_int_qc(struct ata_queued_cmd *qc)

@@ -136,6 +136,25 @@ void nooks_iface_stop(struct nooks_domain *dom)
 	rcu_read_unlock();
 }
 
+/**
+ * nooks_iface_reset() - reset a restarting driver's module state
+ * @dom: the domain, its devices unbound and its memory freed
+ *
+ * Process context. Calls the reset hook of every interface @dom is bound
+ * with.
+ */
+void nooks_iface_reset(struct nooks_domain *dom)
+{
+	unsigned long ifaces = READ_ONCE(dom->ifaces);
+	struct nooks_iface *iface;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(iface, &nooks_ifaces, node)
+		if ((ifaces & BIT(iface->id)) && iface->reset)
+			iface->reset(dom);
+	rcu_read_unlock();
+}
+
 /* Add @t's imports at @tbl + *n; caller holds nooks_iface_lock. */
 static void nooks_iface_collect(struct nooks_import *tbl, unsigned int *n,
 				const struct nooks_import_table *t)

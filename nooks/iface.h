@@ -70,6 +70,11 @@ struct nooks_import_table {
  * @stop: the domain failed and no recovery layer stands in for the
  *	driver: stop the kernel from handing it work through the class's
  *	objects (stop queues, drop carrier). Any context, must not sleep.
+ * @reset: a restart unbound the domain's devices and freed the failed
+ *	driver's memory; the re-probe comes next: reset what the driver
+ *	keeps in module-global variables about the devices it had bound,
+ *	where the class knows it (a reload would have). Process context,
+ *	under RCU: must not sleep. Not called for a restart in place.
  * @node: in the list of interfaces (private)
  * @id: slot of the interface (private)
  * @live: import tables that resolved on this kernel (private)
@@ -86,6 +91,7 @@ struct nooks_iface {
 	int (*domain_add)(struct nooks_domain *dom);
 	void (*domain_del)(struct nooks_domain *dom);
 	void (*stop)(struct nooks_domain *dom);
+	void (*reset)(struct nooks_domain *dom);
 	struct list_head node;
 	unsigned int id;
 	unsigned long live;
@@ -104,6 +110,7 @@ extern struct mutex nooks_iface_lock;
 int nooks_iface_domain_add(struct nooks_domain *dom);
 void nooks_iface_domain_del(struct nooks_domain *dom);
 void nooks_iface_stop(struct nooks_domain *dom);
+void nooks_iface_reset(struct nooks_domain *dom);
 struct nooks_binding *nooks_iface_bind(struct nooks_domain *dom);
 void nooks_iface_show(struct nooks_domain *dom, char *buf, size_t size);
 int nooks_iface_init(void);

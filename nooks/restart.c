@@ -24,7 +24,9 @@
  * been changed by the fault; a reload costs a full module load and unload
  * (~1.2 s of guest time for e1000) for no added safety, and would have to
  * re-bind the module's call sites. Module-global mutable data is the one
- * thing a reload would refresh; the drivers we run keep none that matters.
+ * thing a reload would refresh: what a driver keeps there about the devices
+ * it had bound (a probe count, a list of its chips) its class resets, as
+ * it knows it (struct nooks_iface.reset).
  *
  * A failure during the restart itself leaves the domain fail-stopped.
  * In shadow mode the class shadow's recover hook runs instead of the plain
@@ -218,6 +220,8 @@ static void nooks_restart_work(struct work_struct *work)
 	ret = hold;
 	nooks_pci_unbind_devices(dom, &devs);
 	nooks_track_release(dom, NOOKS_STAGE_MEM, NOOKS_STAGE_MEM, keep);
+	/* what a reload would refresh: module globals about the devices */
+	nooks_iface_reset(dom);
 	if (!ret)
 		nooks_pci_reset_devices(&devs);
 	/* a mutated instruction is restored, as reloading the module would */

@@ -136,6 +136,7 @@ static struct nooks_iface nooks_sound_iface = {
 	.helpers	= nooks_sound_helpers,
 	.domain_add	= nooks_sound_domain_add,
 	.domain_del	= nooks_sound_domain_del,
+	.reset		= nooks_snd_statics_reset,
 };
 
 static int __init nooks_sound_init(void)

@@ -17,9 +17,9 @@
  *          hwdep devices, the driver's low-level objects; the controls
  *          the driver and its codec library added; its proc files; the
  *          PCMs' driver data and channel-map controls.
- *   count  a driver that counts its probes in a static variable (the card
- *          index to use) gets one probe back per kept card: snd_ens1370
- *          refuses its 32nd probe, and a restart is one.
+ *
+ * (What the driver keeps in module-global variables about its devices is
+ * reset for any restart, kept card or not: statics.c.)
  */
 #define pr_fmt(fmt) "nooks_sound: " fmt
 
@@ -188,52 +188,6 @@ static void nooks_snd_strip_pcms(struct snd_card *card)
 	}
 }
 
-/*
- * Probe counters: static variables (function-local ones carry a numeric
- * suffix in the symbol table) that a driver's probe increments.
- */
-static const struct nooks_snd_counter {
-	const char *module;
-	const char *name;
-} nooks_snd_counters[] = {
-	{ "snd_ens1370", "dev" },
-};
-
-static int *nooks_snd_counter_find(const struct nooks_snd_counter *c)
-{
-	char sym[MODULE_NAME_LEN + 32];
-	unsigned long addr;
-	int i;
-
-	snprintf(sym, sizeof(sym), "%s:%s", c->module, c->name);
-	addr = nooks_lookup_name(sym);
-	for (i = 0; !addr && i < 100; i++) {
-		snprintf(sym, sizeof(sym), "%s:%s.%d", c->module, c->name, i);
-		addr = nooks_lookup_name(sym);
-	}
-	return (int *)addr;
-}
-
-/* Give back the probe the restarted driver will count for @card. */
-static void nooks_snd_uncount(struct nooks_domain *dom)
-{
-	unsigned int i;
-	int *count;
-
-	for (i = 0; i < ARRAY_SIZE(nooks_snd_counters); i++) {
-		if (strcmp(dom->name, nooks_snd_counters[i].module))
-			continue;
-		count = nooks_snd_counter_find(&nooks_snd_counters[i]);
-		if (!count) {
-			pr_warn_once("%s: probe counter %s not found\n", dom->name,
-				     nooks_snd_counters[i].name);
-			continue;
-		}
-		if (*count > 0)
-			(*count)--;
-	}
-}
-
 /**
  * nooks_snd_card_strip() - leave only what the shadow keeps of a card
  * @dom: the failed domain
@@ -250,7 +204,6 @@ void nooks_snd_card_strip(struct nooks_domain *dom, struct snd_card *card)
 	nooks_snd_strip_pcms(card);
 	nooks_snd_strip_devices(dom, card);
 	nooks_snd_strip_proc(dom, card);
-	nooks_snd_uncount(dom);
 }
 EXPORT_SYMBOL_GPL(nooks_snd_card_strip);
 

@@ -193,5 +193,7 @@ int nooks_snd_ctl_check(const struct nooks_snd_ctl_ops *standin,
 			const char *who);
 void nooks_snd_ctl_exit(void);
 int nooks_snd_card_init(void);
+void nooks_snd_statics_reset(struct nooks_domain *dom);
+void nooks_snd_pcm_device_free(struct snd_card *card, void *device_data);
 
 #endif /* _NOOKS_SOUND_H */

@@ -158,6 +158,7 @@ static int nooks_snd_card_register(struct snd_card *card)
 
 static const struct nooks_import nooks_snd_card_list[] = {
 	NOOKS_IMPORT(snd_device_new, nooks_snd_device_new),
+	NOOKS_IMPORT(snd_device_free, nooks_snd_pcm_device_free),
 	NOOKS_IMPORT(snd_card_new, nooks_snd_card_new),
 	NOOKS_IMPORT(snd_devm_card_new, nooks_snd_devm_card_new),
 	NOOKS_IMPORT(snd_card_register, nooks_snd_card_register),

@@ -277,19 +277,61 @@ const struct snd_pcm_ops nooks_snd_pcm_driver = {
 };
 EXPORT_SYMBOL_GPL(nooks_snd_pcm_driver);
 
-/* The card frees the record after its PCM devices (a low-level device). */
-static int nooks_snd_pcm_dev_free(struct snd_device *device)
+/*
+ * A card being freed disconnects its components before it frees them: the
+ * record leaves the domain's list there, before the PCM devices are freed
+ * (the sound shadow's wake-up timer walks the list and their substreams).
+ */
+static int nooks_snd_pcm_dev_disconnect(struct snd_device *device)
 {
 	struct nooks_snd_pcm *p = device->device_data;
 	struct nooks_snd_domain *sd = nooks_snd_domain(p->dom);
 
 	if (sd) {
 		spin_lock_irq(&sd->pcms_lock);
-		list_del(&p->node);
+		list_del_init(&p->node);
 		spin_unlock_irq(&sd->pcms_lock);
 	}
-	kfree(p);
 	return 0;
+}
+
+/* The card frees the record after its PCM devices (a low-level device). */
+static int nooks_snd_pcm_dev_free(struct snd_device *device)
+{
+	nooks_snd_pcm_dev_disconnect(device);
+	kfree(device->device_data);
+	return 0;
+}
+
+/**
+ * nooks_snd_pcm_device_free() - snd_device_free() for a domain
+ * @card: the card
+ * @device_data: the component to free
+ *
+ * A PCM freed before its card (an HDA codec's removal frees its PCMs)
+ * takes its entry records with it: they leave the domain's list before
+ * the PCM is freed (the sound shadow's wake-up timer walks the list and
+ * the PCMs' substreams) and are freed after it.
+ */
+void nooks_snd_pcm_device_free(struct snd_card *card, void *device_data)
+{
+	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
+	struct nooks_snd_pcm *p, *tmp;
+	LIST_HEAD(gone);
+
+	if (sd) {
+		spin_lock_irq(&sd->pcms_lock);
+		list_for_each_entry_safe(p, tmp, &sd->pcms, node)
+			if (p->pcm == device_data)
+				list_move(&p->node, &gone);
+		spin_unlock_irq(&sd->pcms_lock);
+	}
+	snd_device_free(card, device_data);
+	list_for_each_entry_safe(p, tmp, &gone, node) {
+		list_del_init(&p->node);
+		snd_device_free(card, p);
+	}
 }
 
 /**
@@ -342,6 +384,7 @@ EXPORT_SYMBOL_GPL(nooks_snd_pcm_set_standin);
 
 static const struct snd_device_ops nooks_snd_pcm_dev_ops = {
 	.dev_free = nooks_snd_pcm_dev_free,
+	.dev_disconnect = nooks_snd_pcm_dev_disconnect,
 };
 
 /* Fill @p's copy of the driver's table @ops with the wrappers. */

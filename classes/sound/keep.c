@@ -124,6 +124,22 @@ static bool nooks_snd_device_kept(struct snd_device *dev)
 	}
 }
 
+/**
+ * nooks_snd_card_disarm() - no component of a card calls the failed driver
+ * @card: a card of a failed driver, about to be freed or stripped
+ *
+ * The codecs and buses the codec libraries free get their driver
+ * callbacks disarmed; an HDA codec stops waiting for the streams open on
+ * its PCMs to close (their close never reaches it: a stand-in answers).
+ */
+void nooks_snd_card_disarm(struct snd_card *card)
+{
+	struct snd_device *dev;
+
+	list_for_each_entry(dev, &card->devices, list)
+		nooks_snd_device_disarm(dev);
+}
+
 static void nooks_snd_strip_devices(struct nooks_domain *dom,
 				    struct snd_card *card)
 {

@@ -164,6 +164,7 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift);
 struct nooks_snd_pcm *nooks_snd_pcm_find(struct nooks_domain *dom,
 					 struct snd_pcm *pcm, int stream);
 void nooks_snd_card_strip(struct nooks_domain *dom, struct snd_card *card);
+void nooks_snd_card_disarm(struct snd_card *card);
 int nooks_snd_card_take(struct snd_card *card);
 int nooks_snd_card_give(struct snd_card *card);
 

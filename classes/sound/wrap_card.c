@@ -39,9 +39,13 @@ static int nooks_snd_device_new(struct snd_card *card, enum snd_device_type type
 	return ret;
 }
 
+/* A card the failed driver cannot free: its components must not call it. */
 static NOOKS_RELEASE(snd_card)
 {
-	snd_card_free((struct snd_card *)obj->key);
+	struct snd_card *card = (struct snd_card *)obj->key;
+
+	nooks_snd_card_disarm(card);
+	snd_card_free(card);
 }
 
 /* Cards: registered class objects of the driver. */

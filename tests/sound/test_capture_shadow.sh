@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm: --sound ac97,es1370 --wav none
+# vm: --sound ac97,es1370,hda --wav none
 # timeout: 180
 # SPDX-License-Identifier: GPL-2.0
 #

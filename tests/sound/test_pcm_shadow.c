@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// vm: --sound ac97,es1370
+// vm: --sound ac97,es1370,hda
 // timeout: 180
 /*
  * Shadow mode on the sound drivers, call by call: a program plays through
@@ -8,8 +8,8 @@
  * indirectly: every write returns success and writes every frame, the
  * stream stays RUNNING, its hardware position never goes back and
  * reaches the end, and a control of the card reads the value it was set
- * to before the crash. One variant per driver (both cards are in the
- * guest).
+ * to before the crash. One variant per driver (the three cards are in
+ * the guest).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -174,6 +174,10 @@ FIXTURE_VARIANT_ADD(pcm, snd_intel8x0) {
 
 FIXTURE_VARIANT_ADD(pcm, snd_ens1370) {
 	.driver = "snd_ens1370",
+};
+
+FIXTURE_VARIANT_ADD(pcm, snd_hda_intel) {
+	.driver = "snd_hda_intel",
 };
 
 FIXTURE_SETUP(pcm)

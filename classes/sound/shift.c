@@ -14,8 +14,12 @@
  *   - the position the driver reports, p, is H's world's (p + off) mod B
  *     (the pointer wrapper in wrap_pcm.c);
  *   - the application's reads and writes, which ALSA aims at offset x,
- *     go to (x - off) mod B: the record's table gets copy ops (below)
- *     that do what ALSA's own copies do, at the translated offset.
+ *     go to (x - off) mod B: the record's table has copy ops (below)
+ *     that do what ALSA's own copies do, at the translated offset once
+ *     the stream is shifted. They are in the table from the start
+ *     (wrap_pcm.c): ALSA picks the copy once per read or write call, and
+ *     a writer blocked in one through the restart would go on with an
+ *     untranslated copy (periods played out of order).
  *
  * The translation ends at the stream's next prepare or hw_params, where
  * ALSA puts the position back to 0. It needs the core's buffer (the
@@ -195,9 +199,6 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift)
 	}
 	sub->shift = shift;
 	set_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
-	WRITE_ONCE(p->ops.copy_user, nooks_snd_pcm_shift_copy_user);
-	WRITE_ONCE(p->ops.copy_kernel, nooks_snd_pcm_shift_copy_kernel);
-	WRITE_ONCE(p->ops.fill_silence, nooks_snd_pcm_shift_silence);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nooks_snd_pcm_shift);

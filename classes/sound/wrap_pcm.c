@@ -131,16 +131,29 @@ static int nooks_snd_pcm_hw_params(struct snd_pcm_substream *s,
 				   struct snd_pcm_hw_params *p)
 {
 	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	struct snd_pcm_runtime *rt = s->runtime;
+	size_t size;
 	int ret = 0;
 
 	if (nooks_snd_pcm_of(s)->orig->hw_params)
 		ret = nooks_snd_pcm_do_hw_params(s, p);
 	nooks_snd_sub_reset(sub);
-	if (!ret) {
-		sub->params = *p;
-		set_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	if (ret)
+		return ret;
+	sub->params = *p;
+	set_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+	/*
+	 * The core clears a new buffer (no stale data reaches a device or
+	 * an mmap) only when the ops have no copy_user: ours do.
+	 */
+	if (s->ops->copy_user == nooks_snd_pcm_shift_copy_user &&
+	    rt->dma_area) {
+		size = rt->dma_bytes;
+		if (rt->info & SNDRV_PCM_INFO_MMAP)
+			size = PAGE_ALIGN(size);
+		memset(rt->dma_area, 0, size);
 	}
-	return ret;
+	return 0;
 }
 
 static int nooks_snd_pcm_hw_free(struct snd_pcm_substream *s)
@@ -403,11 +416,17 @@ static void nooks_snd_pcm_fill(struct nooks_snd_pcm *p,
 	copy.hw_free = nooks_snd_pcm_hw_free;
 	NOOKS_ENTRY_WRAP(&copy, prepare, nooks_snd_pcm_prepare);
 	NOOKS_ENTRY_WRAP(&copy, pointer, nooks_snd_pcm_pointer);
-	/* a shifted stream's copies stay ours (nooks_snd_pcm_shift()) */
-	if (p->ops.copy_user == nooks_snd_pcm_shift_copy_user) {
-		copy.copy_user = p->ops.copy_user;
-		copy.copy_kernel = p->ops.copy_kernel;
-		copy.fill_silence = p->ops.fill_silence;
+	/*
+	 * The core's copies into its buffer, when the driver has none of its
+	 * own, are ours from the start: they translate a shifted stream's
+	 * offsets (shift.c). A writer blocked in a transfer across a
+	 * restart keeps the copy it was given before the shift (the core
+	 * picks it once per call), so the table cannot change then.
+	 */
+	if (!ops->copy_user && !ops->copy_kernel && !ops->fill_silence) {
+		copy.copy_user = nooks_snd_pcm_shift_copy_user;
+		copy.copy_kernel = nooks_snd_pcm_shift_copy_kernel;
+		copy.fill_silence = nooks_snd_pcm_shift_silence;
 	}
 	p->ops = copy;
 	p->orig = ops;

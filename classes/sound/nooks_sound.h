@@ -35,12 +35,16 @@ struct snd_kcontrol;
  * @shift: frames by which the restarted hardware's buffer position lags
  *	the stream's (the shadow rotated the buffer by as much): the position
  *	the kernel sees is the hardware's plus @shift, modulo the buffer
+ * @played: frames of a playback stream the hardware had played past
+ *	ALSA's last position when the driver failed, as the shadow estimates
+ *	them; the replay counts them as played
  */
 struct nooks_snd_sub {
 	unsigned long flags;
 	struct snd_pcm_hw_params params;
 	unsigned int rules_lo, rules_hi;
 	snd_pcm_uframes_t shift;
+	snd_pcm_uframes_t played;
 };
 
 /**

@@ -15,9 +15,11 @@
  *   hw_params   the parameters last accepted (the codec's rate, ...)
  *   prepare     the hardware is set up at buffer offset 0
  *   start       a running, draining or paused stream: the buffer is
- *               rotated so that the frame due next is at offset 0, and
- *               positions are translated (shift.c); then the stream
- *               starts (and pauses again if it was paused)
+ *               rotated so that the frame due next is at offset 0 (past
+ *               what the hardware played after ALSA's last position, as
+ *               estimated at the fault: standin.c), and positions are
+ *               translated (shift.c); then the stream starts (and
+ *               pauses again if it was paused)
  *
  * The mixer log is written first (log.c), so that the codec is set up as
  * the user left it before sound flows again.
@@ -90,13 +92,23 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	    state == SNDRV_PCM_STATE_SUSPENDED)
 		return ret;
 
-	/* running, draining or paused: on from where ALSA froze it */
-	ret = nooks_snd_pcm_shift(s, rt->status->hw_ptr % rt->buffer_size);
-	if (ret)
+	/*
+	 * Running, draining or paused: on from where ALSA froze it, past
+	 * what the hardware had played of it (its first position update
+	 * moves on by as much, and ALSA's check of positions against time
+	 * is told the time it took).
+	 */
+	ret = nooks_snd_pcm_shift(s, (rt->status->hw_ptr + sub->played) %
+				     rt->buffer_size);
+	if (ret) {
 		pr_warn("%s: stream %s: position not kept (%d): it may skip\n",
 			ss->dom->name, s->name, ret);
+		sub->played = 0;
+	}
 	snd_pcm_stream_lock_irq(s);
-	rt->hw_ptr_jiffies = jiffies;
+	rt->hw_ptr_jiffies = jiffies -
+		DIV_ROUND_UP((u64)sub->played * HZ, rt->rate);
+	sub->played = 0;
 	ret = nooks_snd_pcm_driver.trigger(s, SNDRV_PCM_TRIGGER_START);
 	if (!ret && state == SNDRV_PCM_STATE_PAUSED)
 		ret = nooks_snd_pcm_driver.trigger(s,

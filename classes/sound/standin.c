@@ -11,6 +11,12 @@
  * writes meanwhile waits in the buffer (and is played after the restart,
  * from the frozen position on: nothing is skipped).
  *
+ * Where it holds it: ALSA last read the position at the previous period
+ * interrupt, and the hardware played on until the fault stopped it; the
+ * shadow estimates how far from the time since then (shadow_snd_played())
+ * and the replay counts those frames as played, so that they are not
+ * played twice.
+ *
  * Why hold the position rather than advance it at the nominal rate: an
  * advancing position would have the shadow discard the application's
  * data (playback) or invent silence (capture) for the length of the
@@ -26,6 +32,8 @@
  */
 #define pr_fmt(fmt) "shadow_sound: " fmt
 
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
 #include <linux/sched.h>
 #include <sound/core.h>
 #include <sound/pcm.h>
@@ -224,6 +232,36 @@ const struct nooks_snd_ctl_ops shadow_snd_ctl_standin = {
 	.tlv	= shadow_snd_ctl_tlv,
 };
 
+/*
+ * Frames a playing stream's hardware played past ALSA's last position
+ * before the fault: the time since that position was read, at the
+ * stream's rate, rounded up, and no more than the application had
+ * written. Over-estimating skips a few frames (a gap); under-estimating
+ * would play frames twice. Any context, racing the stream's own updates:
+ * an estimate either way.
+ */
+static snd_pcm_uframes_t shadow_snd_played(struct snd_pcm_substream *s)
+{
+	struct snd_pcm_runtime *rt = s->runtime;
+	snd_pcm_state_t state = READ_ONCE(rt->state);
+	unsigned long elapsed;
+	snd_pcm_uframes_t frames;
+	snd_pcm_sframes_t written;
+
+	if (s->stream != SNDRV_PCM_STREAM_PLAYBACK || !rt->rate ||
+	    (state != SNDRV_PCM_STATE_RUNNING &&
+	     state != SNDRV_PCM_STATE_DRAINING))
+		return 0;
+	elapsed = jiffies - READ_ONCE(rt->hw_ptr_jiffies) + 1;
+	if (elapsed > HZ)
+		return 0;
+	frames = DIV_ROUND_UP((u64)elapsed * rt->rate, HZ);
+	written = snd_pcm_playback_hw_avail(rt);
+	if (written <= 0)
+		return 0;
+	return min3(frames, (snd_pcm_uframes_t)written, rt->buffer_size - 1);
+}
+
 /**
  * shadow_snd_freeze() - stand in for a failed driver's streams
  * @ss: the shadow
@@ -250,7 +288,10 @@ void shadow_snd_freeze(struct shadow_snd *ss)
 				continue;
 			clear_bit(NOOKS_SND_SUB_BACK, &sub->flags);
 			if (s->runtime) {
-				set_bit(NOOKS_SND_SUB_LIVE, &sub->flags);
+				/* a second failure: the first one's estimate */
+				if (!test_and_set_bit(NOOKS_SND_SUB_LIVE,
+						      &sub->flags))
+					sub->played = shadow_snd_played(s);
 				any = true;
 			}
 		}

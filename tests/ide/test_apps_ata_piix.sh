@@ -70,54 +70,7 @@ tap_ok $(cmp -s "$D/ref.mp3" "$D/out.mp3" && echo 1 || echo 0) \
 	"lame: the mp3 is byte-identical to the one encoded with no fault ($(wc -c < "$D/out.mp3") bytes)"
 # --- tcc: a build on the disk
 mkdir -p "$D/src"
-cat > "$D/src/primes.h" <<'SRC'
-unsigned long count_primes(unsigned long below);
-unsigned long long fib(unsigned int n);
-SRC
-cat > "$D/src/primes.c" <<'SRC'
-#include <stdlib.h>
-#include <string.h>
-#include "primes.h"
-unsigned long count_primes(unsigned long below)
-{
-	char *c = calloc(below, 1);
-	unsigned long i, j, n = 0;
-
-	for (i = 2; i < below; i++) {
-		if (c[i])
-			continue;
-		n++;
-		for (j = i * i; j < below; j += i)
-			c[j] = 1;
-	}
-	free(c);
-	return n;
-}
-SRC
-cat > "$D/src/fib.c" <<'SRC'
-#include "primes.h"
-unsigned long long fib(unsigned int n)
-{
-	unsigned long long a = 0, b = 1, t;
-
-	while (n--) {
-		t = a + b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-SRC
-cat > "$D/src/main.c" <<'SRC'
-#include <stdio.h>
-#include "primes.h"
-int main(void)
-{
-	printf("primes below 100000: %lu\n", count_primes(100000));
-	printf("fib(90): %llu\n", fib(90));
-	return 0;
-}
-SRC
+cp /opt/shadowdrv/tests/ide/prog/* "$D/src/"
 sync
 echo 3 > /proc/sys/vm/drop_caches
 arm issue 3

@@ -17,7 +17,7 @@ GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 MEDIA := $(BUILD)/media/tone.mp3
 
 .PHONY: all modules lttng lttng-modules guest media setup check demo shell bench campaign \
-	clean checkpatch help
+	clean checkpatch help dkms-src tools-install dkms-install dkms-remove deb
 
 all: modules lttng guest media
 
@@ -103,6 +103,43 @@ clean:
 checkpatch:
 	$(TOP)/tools/checkpatch
 
+# Installation (Documentation/install.rst). The version is the Debian
+# package's; DESTDIR is a staging root (the package build's).
+VERSION	:= $(shell sed -n '1s/.*(\(.*\)).*/\1/p' $(TOP)/debian/changelog)
+DKMS_SRC = $(DESTDIR)/usr/src/shadowdrv-$(VERSION)
+
+# the modules' sources as DKMS builds them (no test modules)
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	cd $(TOP) && for f in Kbuild $$(find nooks shadow swifi classes \
+		\( -name Kbuild -o -name '*.[chS]' \) ! -name '*.mod.c' | sort); do \
+		install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; \
+	done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' $(TOP)/dkms.conf > $(DKMS_SRC)/dkms.conf
+
+# shadowctl and shadow-trace with the driver table they read
+tools-install:
+	install -d $(DESTDIR)/usr/lib/shadowdrv $(DESTDIR)/usr/sbin $(DESTDIR)/usr/bin
+	install -m 0755 $(TOP)/tools/shadowctl $(TOP)/tools/shadow-trace \
+		$(DESTDIR)/usr/lib/shadowdrv/
+	install -m 0644 $(TOP)/tools/drivers $(TOP)/tools/lib-drivers.sh \
+		$(DESTDIR)/usr/lib/shadowdrv/
+	ln -sf ../lib/shadowdrv/shadowctl $(DESTDIR)/usr/sbin/shadowctl
+	ln -sf ../lib/shadowdrv/shadow-trace $(DESTDIR)/usr/bin/shadow-trace
+	install -D -m 0644 $(TOP)/Documentation/man/shadowctl.8 \
+		$(DESTDIR)/usr/share/man/man8/shadowctl.8
+	install -D -m 0644 $(TOP)/Documentation/man/shadow-trace.1 \
+		$(DESTDIR)/usr/share/man/man1/shadow-trace.1
+
+dkms-install:
+	$(TOP)/tools/dkms install
+
+dkms-remove:
+	$(TOP)/tools/dkms remove
+
+deb:
+	$(TOP)/tools/deb
+
 help:
 	@echo 'shadowdrv targets:'
 	@echo '  all (default)  build the kernel modules and the guest programs'
@@ -122,4 +159,7 @@ help:
 	@echo '                 ratios; RECOVERIES=N DRIVER=e1000|pcnet32|8139cp'
 	@echo '  shell          interactive shell in a guest (VMOPTS="--net e1000")'
 	@echo '  checkpatch     run the kernel checkpatch.pl over the sources'
+	@echo '  dkms-install   (root) build and install the modules through DKMS for'
+	@echo '                 every installed 6.1 kernel; dkms-remove undoes it'
+	@echo '  deb            build the shadowdrv-dkms Debian package in build/deb'
 	@echo '  clean          remove build products'

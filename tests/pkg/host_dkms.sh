@@ -43,6 +43,9 @@ check "the modules are in $KO_DIR for $KVER${missing:+ (missing:$missing)}${verm
 	"$([ -z "$missing$vermagic_bad" ] && echo y)"
 check "shadowctl installed, its usage on a bad command (exit 2)" \
 	"$(/usr/sbin/shadowctl frobnicate > /dev/null 2>&1; [ $? = 2 ] && echo y)"
+pol=$(/usr/sbin/shadowctl policy show 2>&1)
+check "the boot-time policy: /etc/shadowdrv/drivers.conf lists no driver ($pol)" \
+	"$([ "$pol" = "no driver in /etc/shadowdrv/drivers.conf" ] && echo y)"
 # in the package (a minimal system's dpkg may be told to skip man pages)
 man=$(dpkg -c "$deb" | grep -cE 'usr/share/man/(man8/shadowctl\.8|man1/shadow-trace\.1)\.gz$')
 check "shadowctl(8) and shadow-trace(1) in the package" "$([ "$man" = 2 ] && echo y)"
@@ -65,5 +68,6 @@ rc=$?
 left=$(ls "$KO_DIR" 2> /dev/null | grep -cE "^($(echo $MODULES | tr ' ' '|'))\.ko$")
 check "dpkg --purge removes the modules, sources and tools (exit $rc, $left module(s) left)" \
 	"$([ $rc = 0 ] && [ "$left" = 0 ] && [ ! -e "/usr/src/shadowdrv-$VERSION" ] &&
-		[ ! -e /usr/sbin/shadowctl ] && [ -z "$(dkms status shadowdrv 2>/dev/null)" ] && echo y)"
+		[ ! -e /usr/sbin/shadowctl ] && [ ! -e /etc/shadowdrv/drivers.conf ] &&
+		[ -z "$(dkms status shadowdrv 2>/dev/null)" ] && echo y)"
 exit $fail

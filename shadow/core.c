@@ -10,7 +10,8 @@
  *
  * Every hook is dispatched to the registered classes (classes/net, ...),
  * each acting on the objects of its kind. The state is shown in
- * /sys/kernel/shadow/<driver>/shadow_state while the domain is shadowed.
+ * /sys/kernel/shadow/<driver>/shadow_state while the domain is shadowed,
+ * beside its recovery policy, policy/ (policy.c).
  */
 #define pr_fmt(fmt) "shadow: " fmt
 
@@ -28,13 +29,13 @@
  * @dom: the isolation domain
  * @node: entry in shadow_domains
  * @state: enum shadow_state
- * @policy: history for the recovery policy
+ * @policy: the recovery policy and its history
  */
 struct shadow_domain {
 	struct nooks_domain *dom;
 	struct list_head node;
 	int state;
-	struct shadow_policy_state policy;
+	struct shadow_policy policy;
 };
 
 /*
@@ -121,6 +122,24 @@ static ssize_t shadow_state_show(struct kobject *kobj,
 static struct kobj_attribute shadow_state_attr =
 	__ATTR(shadow_state, 0444, shadow_state_show, NULL);
 
+/**
+ * shadow_policy_of_kobj() - the policy of a shadowed domain
+ * @kobj: the domain's kobject, while its policy/ directory exists
+ *
+ * The directory is created after the domain is shadowed and removed
+ * before it stops being, and sysfs waits for the calls of its files on
+ * removal: the domain's shadow state outlives every one of them.
+ *
+ * Return: the policy.
+ */
+struct shadow_policy *shadow_policy_of_kobj(struct kobject *kobj)
+{
+	struct nooks_domain *dom = container_of(kobj, struct nooks_domain,
+						kobj);
+
+	return &shadow_of(dom)->policy;
+}
+
 static void shadow_attach(struct nooks_domain *dom)
 {
 	struct shadow_class *cls;
@@ -131,12 +150,15 @@ static void shadow_attach(struct nooks_domain *dom)
 		return;		/* plain Nooks restart then */
 	sd->dom = dom;
 	sd->state = SHADOW_PASSIVE;
+	shadow_policy_init(&sd->policy);
 	mutex_lock(&shadow_lock);
 	list_add(&sd->node, &shadow_domains);
 	dom->ops_data = sd;
 	mutex_unlock(&shadow_lock);
 	if (sysfs_create_file(&dom->kobj, &shadow_state_attr.attr))
 		pr_warn("%s: no shadow_state file\n", dom->name);
+	if (sysfs_create_group(&dom->kobj, &shadow_policy_group))
+		pr_warn("%s: no policy directory\n", dom->name);
 	/* not a class on its way out: it would never detach this domain */
 	mutex_lock(&shadow_class_lock);
 	list_for_each_entry(cls, &shadow_classes, node)
@@ -152,6 +174,7 @@ static void shadow_detach(struct nooks_domain *dom)
 	if (!sd)
 		return;
 	shadow_call_all_sleep(detach, dom);
+	sysfs_remove_group(&dom->kobj, &shadow_policy_group);
 	sysfs_remove_file(&dom->kobj, &shadow_state_attr.attr);
 	mutex_lock(&shadow_lock);
 	list_del(&sd->node);
@@ -176,7 +199,7 @@ static bool shadow_should_recover(struct nooks_domain *dom)
 
 	if (!sd)
 		return true;
-	if (!shadow_policy_allow(&sd->policy, dom->name, &why)) {
+	if (!shadow_policy_allow(&sd->policy, &why)) {
 		shadow_set_state(sd, SHADOW_GAVE_UP);
 		trace_shadow_gave_up(dom->name, why);
 		pr_err("%s: %s: driver left fail-stopped\n", dom->name, why);

@@ -55,7 +55,7 @@ quiet "unload, idle"
 # is refused, the driver unbound and its disk gone (I/O errors)
 setup
 echo "shadowdrv-vm: allow I/O error|EXT4-fs|Buffer I/O|JBD2|lost async page write" > /dev/kmsg
-echo 1 > /sys/module/shadow/parameters/restart_budget
+echo 1 > $S/policy/restart_budget
 for i in 1 2; do
 	shadowctl inject $DRIVER null --function "$(driver_entry $DRIVER issue)" --after 2
 	cp /tmp/src $D/f$i 2> /dev/null; sync

@@ -29,9 +29,9 @@ tap_ok $([ $rc = 1 ] && grep -q "drivers.conf:2: foo_nic: no shadowdrv class" /t
 	[ ! -e $RULES ] && echo 1 || echo 0) \
 	"an unknown driver is refused, nothing written (exit $rc: $(cat /tmp/policy.out))"
 
-printf '# shadow the NIC from boot on\ne1000 shadow  # eth0\n' > $POLICY
+printf '# shadow the NIC from boot on\ne1000 shadow restart_budget=5 grace_ms=300  # eth0\n' > $POLICY
 tap_cmd "shadowctl policy apply" shadowctl policy apply
-tap_ok $(grep -q '^install e1000 .*shadowctl enable e1000 shadow; .*modprobe --ignore-install e1000' $RULES &&
+tap_ok $(grep -q '^install e1000 .*shadowctl enable e1000 shadow && .*shadowctl set e1000 restart_budget=5 grace_ms=300; .*modprobe --ignore-install e1000' $RULES &&
 	echo 1 || echo 0) "an install rule for e1000 in $RULES"
 
 # what boot does: nothing of shadowdrv loaded, then modprobe of the driver
@@ -43,8 +43,10 @@ tap_ok $([ ! -d /sys/module/e1000 ] && [ ! -d /sys/module/nooks ] && echo 1 || e
 # rules; the busybox applet a test shell may pick does not)
 /usr/sbin/modprobe e1000; rc=$?
 tap_ok $([ $rc = 0 ] && [ "$(cat $S/mode 2> /dev/null)" = shadow ] &&
-	[ "$(cat $S/state)" = running ] && [ "$(cat $S/failures)" = 0 ] && echo 1 || echo 0) \
-	"modprobe e1000 (exit $rc): shadow mode from its first load, running, no failure"
+	[ "$(cat $S/state)" = running ] && [ "$(cat $S/failures)" = 0 ] &&
+	[ "$(cat $S/policy/restart_budget)" = 5 ] && [ "$(cat $S/policy/grace_ms)" = 300 ] &&
+	echo 1 || echo 0) \
+	"modprobe e1000 (exit $rc): shadow mode from its first load, running, no failure, its recovery policy set"
 tap_ok $(shadowctl policy show | grep -q '^e1000 *shadow *shadow *installed' && echo 1 || echo 0) \
 	"shadowctl policy show: e1000 shadow, now shadow, rule installed"
 

@@ -60,7 +60,7 @@ quiet "unload while playing"
 
 # unloading with the driver fail-stopped: one restart allowed, two faults
 tap_cmd "set up again" setup
-echo 1 > /sys/module/shadow/parameters/restart_budget
+echo 1 > $S/policy/restart_budget
 for i in 1 2; do
 	shadowctl inject $DRIVER null --function "$IRQ" --after 2
 	shadowdrv-sound play 1 > /dev/null 2>&1

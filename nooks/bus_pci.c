@@ -35,8 +35,23 @@ static int nooks_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 }
 
 /*
+ * A driver left fail-stopped with its devices bound (a restart in place
+ * failed and its class stood in for it) is not called on removal: what
+ * could make the kernel call it and the class objects it registered are
+ * released now, while the device is still bound (an ATA host's SCSI hosts
+ * and disks must go before the unbind frees the host). Device-managed
+ * objects go with the unbind; the rest as for any failed driver.
+ */
+static void nooks_pci_remove_failstop(struct nooks_domain *dom)
+{
+	if (READ_ONCE(dom->state) == NOOKS_STATE_FAILSTOP)
+		nooks_track_release(dom, NOOKS_STAGE_ENTRY, NOOKS_STAGE_CLASS,
+				    NULL);
+}
+
+/*
  * A failed driver is not called: its resources are released by the
- * tracker instead (nooks/restart.c).
+ * tracker instead (nooks/restart.c, and nooks_pci_remove_failstop()).
  */
 static void nooks_pci_remove(struct pci_dev *pdev)
 {
@@ -44,7 +59,8 @@ static void nooks_pci_remove(struct pci_dev *pdev)
 
 	if (WARN_ON_ONCE(!dom) || !dom->orig_remove)
 		return;
-	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev), (void)0);
+	NOOKS_CALL_VOID(dom, "remove", dom->orig_remove(pdev),
+			nooks_pci_remove_failstop(dom));
 }
 
 static void nooks_pci_shutdown(struct pci_dev *pdev)

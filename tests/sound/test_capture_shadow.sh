@@ -8,18 +8,13 @@
 # interrupt handler; arecord must exit 0 with no message and exactly 4 s
 # of frames, and the driver must be restarted once.
 . /opt/shadowdrv/tests/lib.sh
+. /opt/shadowdrv/tests/sound/lib_cards.sh
 SECS=4
 BYTES=$((44 + SECS * 44100 * 4))	# wav header + 16 bit stereo frames
 
-modprobe nooks_swifi && modprobe shadow_sound || exit 1
-drivers=$(drivers_of_class sound supported)
-tap_plan $(( 4 * $(echo $drivers | wc -w) ))
+cards_plan 3
 for drv in $drivers; do
-	S=/sys/kernel/shadow/$drv
-	shadowctl enable "$drv" shadow && modprobe "$drv" &&
-		shadowdrv-sound wait "$drv"
-	card=$(shadowdrv-sound card "$drv")
-	tap_ok $([ -n "$card" ] && echo 1 || echo 0) "$drv: card ${card:-none} in shadow mode"
+	card_shadow "$drv"
 	rm -f /tmp/rec.wav
 	timeout 30 arecord -q -D "hw:$card,0" -f S16_LE -r 44100 -c 2 -d $SECS /tmp/rec.wav > /tmp/rec.out 2>&1 &
 	app=$!

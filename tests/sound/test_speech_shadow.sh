@@ -13,6 +13,7 @@
 # time, so the run with no fault is the yardstick, not the speech's
 # length), and the driver must be restarted once.
 . /opt/shadowdrv/tests/lib.sh
+. /opt/shadowdrv/tests/sound/lib_cards.sh
 TEXT="Shadow drivers keep applications running while the sound driver under
 them crashes and restarts. This sentence is said again: shadow drivers keep
 applications running while the sound driver under them crashes."
@@ -34,15 +35,9 @@ quiet_app() {
 		/tmp/$1.err
 }
 
-modprobe nooks_swifi && modprobe shadow_sound || exit 1
-drivers=$(drivers_of_class sound supported)
-tap_plan $(( 5 * $(echo $drivers | wc -w) ))
+cards_plan 4
 for drv in $drivers; do
-	S=/sys/kernel/shadow/$drv
-	shadowctl enable "$drv" shadow && modprobe "$drv" &&
-		shadowdrv-sound wait "$drv"
-	card=$(shadowdrv-sound card "$drv")
-	tap_ok $([ -n "$card" ] && echo 1 || echo 0) "$drv: card ${card:-none} in shadow mode"
+	card_shadow "$drv"
 	say ref "$card"
 	ref=$took
 	tap_ok $([ $rc = 0 ] && quiet_app ref && echo 1 || echo 0) \

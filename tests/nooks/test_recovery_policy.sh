@@ -13,7 +13,7 @@
 S=/sys/kernel/shadow/e1000
 P=$S/policy
 M=/sys/module/shadow/parameters
-tap_plan 13
+tap_plan 14
 
 modprobe nooks_swifi
 tap_cmd "shadowctl enable e1000 shadow" shadowctl enable e1000 shadow
@@ -48,6 +48,9 @@ tap_cmd "shadowctl set e1000 grace_ms=0 restart_budget=1 budget_window_s=600" \
 	shadowctl set e1000 grace_ms=0 restart_budget=1 budget_window_s=600
 tap_ok $([ "$(cat $P/grace_ms $P/restart_budget $P/budget_window_s | tr '\n' ' ')" = "0 1 600 " ] &&
 	echo 1 || echo 0) "shadowctl set wrote the three settings"
+json=$(shadowctl status --json e1000)
+tap_ok $(echo "$json" | grep -q '"driver":"e1000","mode":"shadow","state":"running".*"policy":{"auto_recover":1,"grace_ms":0,"restart_budget":1,"budget_window_s":600}' &&
+	echo 1 || echo 0) "shadowctl status --json shows the policy ($(echo "$json" | cut -c1-300))"
 shadowctl set e1000 grace_ms=10 bogus=1 2> /tmp/set.err; rc=$?
 tap_ok $([ $rc = 1 ] && [ "$(cat $P/grace_ms)" = 0 ] && grep -q "unknown setting 'bogus'" /tmp/set.err &&
 	echo 1 || echo 0) "shadowctl set with an unknown setting: exit $rc, nothing written"

@@ -127,6 +127,8 @@ tools-install:
 	ln -sf ../lib/shadowdrv/shadowctl $(DESTDIR)/usr/sbin/shadowctl
 	ln -sf ../lib/shadowdrv/shadow-trace $(DESTDIR)/usr/bin/shadow-trace
 	install -D -m 0644 $(TOP)/tools/drivers.conf $(DESTDIR)/etc/shadowdrv/drivers.conf
+	install -D -m 0644 $(TOP)/tools/shadowctl.bash-completion \
+		$(DESTDIR)/usr/share/bash-completion/completions/shadowctl
 	install -D -m 0644 $(TOP)/Documentation/man/shadowctl.8 \
 		$(DESTDIR)/usr/share/man/man8/shadowctl.8
 	install -D -m 0644 $(TOP)/Documentation/man/shadow-trace.1 \

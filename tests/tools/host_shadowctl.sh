@@ -8,7 +8,9 @@
 # the last recovery of a shadowed driver, none for an isolated one);
 # --json DRIVER gives that driver only, an unknown one fails; no tree
 # gives "loaded": false; help and COMMAND --help print that command's
-# synopsis and exit 0, an unknown command's help exits 2.
+# synopsis and exit 0, an unknown command's help exits 2; bash completion
+# offers the commands, the drivers of the table, modes, faults and policy
+# settings.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CTL=$TOP/tools/shadowctl
@@ -81,4 +83,17 @@ check "help inject: the inject lines and their continuation" \
 check "help of an unknown command: exit 2" "$([ $? = 2 ] && echo y)"
 "$CTL" > /dev/null 2>&1
 check "no command: the synopsis, exit 2" "$([ $? = 2 ] && echo y)"
+
+# bash completion, with the driver table beside shadowctl on PATH
+comp() {
+	PATH=$TOP/tools:$PATH bash -c '. "$1/tools/shadowctl.bash-completion"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _shadowctl
+		echo "${COMPREPLY[*]}"' _ "$TOP" "$@"
+}
+check "completion: commands (en -> enable)" "$([ "$(comp shadowctl en)" = enable ] && echo y)"
+check "completion: drivers of the table (snd_ -> the three sound drivers)" \
+	"$([ "$(comp shadowctl enable snd_ | wc -w)" = 3 ] && echo y)"
+check "completion: modes, faults, settings, policy actions" \
+	"$([ "$(comp shadowctl enable e1000 s)" = shadow ] && [ "$(comp shadowctl inject e1000 g)" = gpf ] &&
+	[ "$(comp shadowctl set e1000 re)" = restart_budget= ] && [ "$(comp shadowctl policy a)" = apply ] && echo y)"
 exit $fail

@@ -42,12 +42,18 @@
 		trace_shadow_replay(netdev_name((sn)->nn->dev), op);	\
 	} while (0)
 
-static int shadow_net_replay_vid(struct net_device *dev, int vid, void *arg)
+/*
+ * vlan_for_each() hands over each VLAN device on top (eth0.100), not the
+ * NIC: the filter goes to the NIC's own device.
+ */
+static int shadow_net_replay_vid(struct net_device *vlan_dev, int vid,
+				 void *arg)
 {
 	struct shadow_net_dev *sn = arg;
 
 	shadow_net_replayed(sn, "vlan_rx_add_vid");
-	return sn->nn->ops.ndo_vlan_rx_add_vid(dev, htons(ETH_P_8021Q), vid);
+	return sn->nn->ops.ndo_vlan_rx_add_vid(sn->nn->dev, htons(ETH_P_8021Q),
+					       vid);
 }
 
 /**

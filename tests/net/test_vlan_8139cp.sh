@@ -1,0 +1,7 @@
+#!/bin/sh
+# vm: --net rtl8139
+# timeout: 120
+# SPDX-License-Identifier: GPL-2.0
+# A VLAN on 8139cp survives a crash of the driver (tests/net/lib_vlan.sh).
+DRIVER=8139cp
+. /opt/shadowdrv/tests/net/lib_vlan.sh

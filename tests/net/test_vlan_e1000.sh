@@ -1,0 +1,7 @@
+#!/bin/sh
+# vm: --net e1000
+# timeout: 120
+# SPDX-License-Identifier: GPL-2.0
+# A VLAN on e1000 survives a crash of the driver (tests/net/lib_vlan.sh).
+DRIVER=e1000
+. /opt/shadowdrv/tests/net/lib_vlan.sh

@@ -2,6 +2,7 @@
 # vm: --net rtl8139
 # timeout: 120
 # SPDX-License-Identifier: GPL-2.0
-# A VLAN on 8139cp survives a crash of the driver (tests/net/lib_vlan.sh).
-DRIVER=8139cp
-. /opt/shadowdrv/tests/net/lib_vlan.sh
+# A vlan stacked on 8139cp survives a crash of the driver
+# (tests/net/lib_stack.sh).
+DRIVER=8139cp STACK=vlan
+. /opt/shadowdrv/tests/net/lib_stack.sh

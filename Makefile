@@ -16,7 +16,7 @@ GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 
 MEDIA := $(BUILD)/media/tone.mp3
 
-.PHONY: all modules lttng lttng-modules guest media setup check demo shell bench campaign \
+.PHONY: all modules lttng lttng-modules guest media setup check contrast demo shell bench campaign \
 	clean checkpatch help dkms-src tools-install dkms-install dkms-remove deb
 
 all: modules lttng guest media
@@ -62,6 +62,14 @@ check:
 	$(TOP)/tools/setup --if-needed
 	$(MAKE) -C $(TOP) all
 	$(TOP)/tests/run $(TESTS)
+
+# The isolate-mode contrasts (tests/*/contrast_*.sh): what breaks without
+# the shadow, reported, not asserted; not part of make check
+contrast:
+	$(TOP)/tools/setup --if-needed
+	$(MAKE) -C $(TOP) all
+	$(TOP)/tests/run $$(cd $(TOP) && find tests -mindepth 2 -maxdepth 2 \
+		-name 'contrast_*.sh' | sort)
 
 demo:
 	$(TOP)/tools/setup --if-needed
@@ -157,6 +165,8 @@ help:
 	@echo '  setup          install every Debian package the project needs'
 	@echo '  check          run the whole test suite in QEMU guests'
 	@echo '                 (TESTS="tests/net/test_x.sh ..." runs a subset)'
+	@echo '  contrast       the isolate-mode contrasts (tests/*/contrast_*.sh):'
+	@echo '                 what breaks without the shadow, reported'
 	@echo '  demo           the main job: a driver crash survived in a guest'
 	@echo '  bench          interruption (N recoveries, icount) and throughput'
 	@echo '                 ratios; RECOVERIES=N DRIVER=e1000|pcnet32|8139cp'

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vm: --net e1000
 # timeout: 180
-# Contrast: the same crash as test_survive_e1000.sh under Nooks restart
+# Contrast (make contrast): the same crash as test_survive_e1000.sh under Nooks restart
 # (isolate mode). The fault is contained and the driver restarted, but the
 # restarted driver brings up a new device: the applications' fate is
 # reported, not asserted (tests/net/lib_survive.sh).

@@ -9,7 +9,9 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# where tools/campaign keeps the guests' consoles and outputs
+logs=$TOP/build/campaign-logs/$(basename "$out")
+trap 'rm -rf "$out" "$logs"' EXIT
 "$TOP/tools/campaign" --driver e1000 --workload iperf3 --faults 5 --seed 7 \
 	--types null --modes native,shadow --out "$out" || exit 1
 csv=$out/trials.csv
@@ -27,13 +29,13 @@ check "shadow: no crash, no hang" \
 
 # --resume runs only what trials.csv lacks
 head -n 8 "$csv" > "$csv.cut" && mv "$csv.cut" "$csv"
-ls "$out"/*.out > "$out/outs.before"
+ls "$logs"/*.out > "$out/outs.before"
 "$TOP/tools/campaign" --driver e1000 --workload iperf3 --faults 5 --seed 7 \
 	--types null --modes native,shadow --out "$out" --resume || exit 1
 pairs=$(tail -n +2 "$csv" | cut -d, -f1,2 | sort -u | wc -l)
 check "resumed: 10 distinct trials again ($pairs)" \
 	"$([ "$(($(wc -l < "$csv") - 1))" = 10 ] && [ "$pairs" = 10 ] && echo y)"
-new=$(ls "$out"/*.out | grep -vxFf "$out/outs.before" | wc -l)
+new=$(ls "$logs"/*.out | grep -vxFf "$out/outs.before" | wc -l)
 check "resumed: the missing trials ran in $new new guest(s), no more than 2" \
 	"$([ "$new" -ge 1 ] && [ "$new" -le 2 ] && echo y)"
 check "resumed: shadow still recovered ($(count shadow recovered)/5)" \

@@ -24,9 +24,10 @@ tap_plan 6
 tap_ok $(dmesg | grep -q "shadowdrv-vm: policy: apply exit 0" && [ -s /etc/modprobe.d/shadowdrv.conf ] &&
 	echo 1 || echo 0) "init applied the policy: $(dmesg | sed -n 's/.*shadowdrv-vm: policy: //p' | head -n 1)"
 iso=$(dmesg | grep -n 'nooks: e1000: isolated' | head -n 1 | cut -d: -f1)
-reg=$(dmesg | grep -n 'e1000 0000:00:03.0 eth0: Intel(R) PRO/1000' | head -n 1 | cut -d: -f1)
+probe='eth0: Intel(R) PRO/1000 Network Connection'
+reg=$(dmesg | grep -n "$probe" | head -n 1 | cut -d: -f1)
 tap_ok $([ -n "$iso" ] && [ -n "$reg" ] && [ "$iso" -lt "$reg" ] &&
-	[ "$(dmesg | grep -c 'eth0: Intel(R) PRO/1000')" = 1 ] && echo 1 || echo 0) \
+	[ "$(dmesg | grep -c "$probe")" = 1 ] && echo 1 || echo 0) \
 	"e1000 isolated before its first probe (kernel log lines $iso < $reg), probed once"
 tap_ok $([ "$(cat $S/mode)" = shadow ] && [ "$(cat $S/failures)" = 0 ] &&
 	[ "$(cat $S/recoveries)" = 0 ] && [ "$(cat $S/objects)" -gt 0 ] && echo 1 || echo 0) \

@@ -264,6 +264,39 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
 }
 
 /**
+ * nooks_domain_found() - a failure was found outside any protected call
+ * @dom: the domain
+ * @kind: enum nooks_fault_kind
+ * @ip: where it was found (0: nowhere in particular)
+ * @what: what was found, shown as the fault's entry in last_fault
+ *
+ * Any context, hardirq included. Records the failure as a contained
+ * fault would be, then fails the domain.
+ */
+void nooks_domain_found(struct nooks_domain *dom, int kind, unsigned long ip,
+			const char *what)
+{
+	const char *ctx = in_hardirq() ? "hardirq" :
+			  in_serving_softirq() ? "softirq" : "process";
+
+	if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
+		return;
+	dom->last_fault.kind = kind;
+	dom->last_fault.ip = ip;
+	dom->last_fault.addr = 0;
+	dom->last_fault.what = what;
+	dom->last_fault.ctx = ctx;
+	dom->last_fault.when_ns = local_clock();
+	if (ip)
+		pr_err("%s: detected %s at %pS: driver failed\n", dom->name,
+		       what, (void *)ip);
+	else
+		pr_err("%s: detected %s: driver failed\n", dom->name, what);
+	trace_nooks_fault(dom->name, nooks_fault_name(kind), ip, 0, what, ctx);
+	nooks_domain_fail(dom, kind);
+}
+
+/**
  * nooks_domain_detect() - a class found its driver failed without a fault
  * @dom: the domain
  * @what: what was found, shown as the fault's entry in last_fault (e.g.
@@ -275,18 +308,7 @@ void nooks_domain_fail(struct nooks_domain *dom, int kind)
  */
 void nooks_domain_detect(struct nooks_domain *dom, const char *what)
 {
-	if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
-		return;
-	dom->last_fault.kind = NOOKS_FAULT_HANG;
-	dom->last_fault.ip = 0;
-	dom->last_fault.addr = 0;
-	dom->last_fault.what = what;
-	dom->last_fault.ctx = "process";
-	dom->last_fault.when_ns = local_clock();
-	pr_err("%s: detected %s: driver failed\n", dom->name, what);
-	trace_nooks_fault(dom->name, nooks_fault_name(NOOKS_FAULT_HANG), 0, 0,
-			  what, "process");
-	nooks_domain_fail(dom, NOOKS_FAULT_HANG);
+	nooks_domain_found(dom, NOOKS_FAULT_HANG, 0, what);
 }
 EXPORT_SYMBOL_GPL(nooks_domain_detect);
 

@@ -27,6 +27,7 @@
 
 #include "fault.h"
 #include "symbols.h"
+#include "wrap.h"
 
 static nooks_fault_handler_t nooks_fault_handler;
 static bool nooks_pf_probed;
@@ -98,17 +99,19 @@ static void nooks_fault_notify(struct nooks_frame *f)
  * @f: frame of the call
  *
  * A call must leave preempt count, RCU nesting and the interrupt flag as
- * it found them (the kernel checks as much for timers).  One that does not
- * returned holding a lock or with something left disabled: the state of
- * the entry is put back and the call counts as failed (kind "lock"), as
- * if it had been aborted on its way out.
+ * it found them (the kernel checks as much for timers), and release the
+ * spinlocks it took.  One that does not returned holding a lock or with
+ * something left disabled: the state of the entry is put back and the
+ * call counts as failed (kind "lock"), as if it had been aborted on its
+ * way out; the fault handler releases the locks it left.
  */
 void nooks_call_end(struct nooks_frame *f)
 {
 	nooks_frame_unlink(f);
 	if (likely(preempt_count() == f->preempt &&
 		   rcu_preempt_depth() == f->rcu_depth &&
-		   irqs_disabled() == arch_irqs_disabled_flags(f->irqflags)))
+		   irqs_disabled() == arch_irqs_disabled_flags(f->irqflags) &&
+		   !nooks_locks_left(f->dom, f->ctx, f->jb[NOOKS_JB_RSP])))
 		return;
 	local_irq_disable();
 	preempt_count_set(f->preempt);

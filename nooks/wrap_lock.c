@@ -12,6 +12,10 @@
  *  - record every lock the driver holds, per CPU (a spinlock is held with
  *    preemption off, so it is released on the CPU that took it), with
  *    the domain, task and context that took it;
+ *  - when a protected call returns with a lock it took still held (an
+ *    unlock a bug skipped or aimed at another lock: preemption may look
+ *    balanced), count the call as failed like one that returns with
+ *    preemption off (nooks_locks_left(), from nooks_call_end());
  *  - when a protected call is aborted, release the locks its context
  *    took inside that call and still holds (nooks_locks_release_context(),
  *    from the fault handler); a lock the domain's code took before the
@@ -24,7 +28,10 @@
  *    on, and is its to release;
  *  - take a lock with a bounded spin: a driver waiting longer than
  *    lock_wait_ms for its own lock is deadlocked, and its wait is aborted
- *    as a hang of the driver.
+ *    as a hang of the driver; code of the domain that waits outside a
+ *    protected call (a helper module's, such as libata's command path)
+ *    cannot be aborted: the domain fails, and the wait ends when its
+ *    restart releases the locks the failed driver left held.
  *
  * Only the lock word is released: preempt count, bottom halves and IRQ
  * flags of the aborted context are restored by the frame recovery.
@@ -170,7 +177,10 @@ static void nooks_spin_acquire(struct nooks_domain *dom, raw_spinlock_t *lock,
 			pr_err("%s: deadlock: waited %u ms for lock %p at %pS\n",
 			       dom->name, ms, lock, (void *)ip);
 			nooks_fault_abort(NOOKS_FAULT_HANG, ip);
-			ms = 0;		/* not in a protected call: wait on */
+			/* not in a protected call: wait for the restart */
+			nooks_domain_found(dom, NOOKS_FAULT_LOCK, ip,
+					   "lock wait");
+			ms = 0;
 		}
 		cpu_relax();
 	}
@@ -308,6 +318,37 @@ void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx,
 	}
 	raw_spin_unlock(&h->guard);
 	local_irq_restore(flags);
+}
+
+/**
+ * nooks_locks_left() - did a protected call return with a lock it took?
+ * @dom: the domain of the call
+ * @ctx: the interrupt-context bits of the call
+ * @sp: the stack pointer the call saved at entry
+ *
+ * Called on the call's way out, on its CPU: true if a lock of @dom that
+ * current took in @ctx inside the call (below @sp) is still recorded as
+ * held.  Costs one per-CPU read when the driver holds no lock.
+ */
+bool nooks_locks_left(struct nooks_domain *dom, unsigned long ctx,
+		      unsigned long sp)
+{
+	struct nooks_held_cpu *h;
+	unsigned long flags;
+	bool left = false;
+	unsigned int i;
+
+	if (likely(!this_cpu_read(nooks_held_cpu.n)))
+		return false;
+	local_irq_save(flags);
+	h = this_cpu_ptr(&nooks_held_cpu);
+	raw_spin_lock(&h->guard);
+	for (i = 0; i < h->n && !left; i++)
+		left = h->held[i].dom == dom && h->held[i].task == current &&
+		       h->held[i].ctx == ctx && h->held[i].sp < sp;
+	raw_spin_unlock(&h->guard);
+	local_irq_restore(flags);
+	return left;
 }
 
 /*

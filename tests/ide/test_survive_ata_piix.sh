@@ -78,7 +78,10 @@ tap_ok $([ $rc = 0 ] && same_file 6 && echo 1 || echo 0) "dma: the copy through 
 # a rescan makes libata's error handling reset the port and probe it
 scan() {
 	copy 7 & _cp=$!
-	echo "- - -" > "$(ls -d /sys/class/scsi_host/host*/scan | head -n 1)"; _rc=$?
+	echo "- - -" > "$(ls -d /sys/class/scsi_host/host*/scan | head -n 1)"
+	# the write's own status: libata refuses a rescan it cannot start
+	# shellcheck disable=SC2320
+	_rc=$?
 	wait $_cp && [ $_rc = 0 ]
 }
 AFTER=0 crash eh scan; rc=$?

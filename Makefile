@@ -16,7 +16,8 @@ GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 
 MEDIA := $(BUILD)/media/tone.mp3
 
-.PHONY: all modules lttng lttng-modules guest media setup check contrast demo shell bench campaign \
+.PHONY: all modules lttng lttng-modules guest media setup check contrast matrix kselftest-install \
+	demo shell bench campaign \
 	clean checkpatch help dkms-src tools-install dkms-install dkms-remove deb
 
 all: modules lttng guest media
@@ -70,6 +71,20 @@ contrast:
 	$(MAKE) -C $(TOP) all
 	$(TOP)/tests/run $$(cd $(TOP) && find tests -mindepth 2 -maxdepth 2 \
 		-name 'contrast_*.sh' | sort)
+
+# The deep fault matrices (tests/*/matrix_*.sh): every fault kind in every
+# context of a driver; make check keeps one per class of them
+matrix:
+	$(TOP)/tools/setup --if-needed
+	$(MAKE) -C $(TOP) all
+	$(TOP)/tests/run $$(cd $(TOP) && find tests -mindepth 2 -maxdepth 2 \
+		-name 'matrix_*.sh' | sort)
+
+# shadowdrv's guest tests as a kselftest collection (run_kselftest.sh)
+kselftest-install:
+	$(TOP)/tools/setup --if-needed
+	$(MAKE) -C $(TOP) all
+	$(TOP)/tools/kselftest-install $(INSTALL_PATH)
 
 demo:
 	$(TOP)/tools/setup --if-needed
@@ -167,6 +182,9 @@ help:
 	@echo '                 (TESTS="tests/net/test_x.sh ..." runs a subset)'
 	@echo '  contrast       the isolate-mode contrasts (tests/*/contrast_*.sh):'
 	@echo '                 what breaks without the shadow, reported'
+	@echo '  matrix         the deep fault matrices (tests/*/matrix_*.sh)'
+	@echo '  kselftest-install  the guest tests as a kselftest collection in'
+	@echo '                 INSTALL_PATH (default build/kselftest-install)'
 	@echo '  demo           the main job: a driver crash survived in a guest'
 	@echo '  bench          interruption (N recoveries, icount) and throughput'
 	@echo '                 ratios; RECOVERIES=N DRIVER=e1000|pcnet32|8139cp'

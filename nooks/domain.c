@@ -143,6 +143,36 @@ struct nooks_domain *nooks_domain_of_ip(unsigned long ip)
 EXPORT_SYMBOL_GPL(nooks_domain_of_ip);
 
 /**
+ * nooks_call_nested() - may an entry run inside the call that encloses it?
+ * @dom: the domain the entry goes into
+ * @ret_ip: the entry wrapper's return address (its caller)
+ *
+ * True when the entry is called by code of @dom that runs inside a
+ * protected call of @dom in this context (libata's interrupt handler
+ * reading the DMA status through its port's operation): a fault in the
+ * callee then aborts the enclosing call, as a fault in the caller would,
+ * and a frame of its own would only cost time.  For the entries of a
+ * class whose callers in the domain never have kernel code between them
+ * and the enclosing call (see NOOKS_ENTRY_OP_NESTED()): aborting the
+ * enclosing call must not abandon kernel code halfway.
+ */
+bool nooks_call_nested(struct nooks_domain *dom, unsigned long ret_ip)
+{
+	struct nooks_frame *f;
+	bool nested;
+
+	if (!nooks_domain_in_text(dom, ret_ip))
+		return false;
+	preempt_disable();
+	f = nooks_find_frame(preempt_count() & NOOKS_CTX_MASK,
+			     current_stack_pointer, false);
+	nested = f && f->dom == dom && !f->fault;
+	preempt_enable();
+	return nested;
+}
+EXPORT_SYMBOL_GPL(nooks_call_nested);
+
+/**
  * nooks_domain_of_pdrv() - the domain whose driver registered a pci_driver
  * @pdrv: the pci_driver
  *

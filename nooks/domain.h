@@ -245,6 +245,7 @@ struct nooks_domain *nooks_domain_find_caller(unsigned long ret_ip,
 struct nooks_domain *nooks_domain_of_pdrv(const struct pci_driver *pdrv);
 void nooks_domain_fail(struct nooks_domain *dom, int kind);
 void nooks_domain_detect(struct nooks_domain *dom, const char *what);
+bool nooks_call_nested(struct nooks_domain *dom, unsigned long ret_ip);
 void nooks_domain_found(struct nooks_domain *dom, int kind, unsigned long ip,
 			const char *what);
 int nooks_domain_init(void);

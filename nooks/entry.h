@@ -27,6 +27,41 @@
 
 #include "domain.h"
 
+/* Wrapper body; @nest: see NOOKS_ENTRY_OP_NESTED(). */
+#define __NOOKS_ENTRY_OP(name, rec, tbl, stbl, op, rtype, proto, args,	\
+			 nest)						\
+static rtype name proto							\
+{									\
+	typeof(rec) __r = (rec);					\
+	rtype __ret;							\
+									\
+	if (unlikely(READ_ONCE(__r->divert)))				\
+		return __r->stbl->op args;				\
+	if ((nest) && nooks_call_nested(__r->dom, _RET_IP_))		\
+		return __r->tbl->op args;				\
+	NOOKS_CALL(__r->dom, #op, __ret, __r->tbl->op args,		\
+		   __r->stbl->op args);					\
+	return __ret;							\
+}
+
+#define __NOOKS_ENTRY_OP_VOID(name, rec, tbl, stbl, op, proto, args,	\
+			      nest)					\
+static void name proto							\
+{									\
+	typeof(rec) __r = (rec);					\
+									\
+	if (unlikely(READ_ONCE(__r->divert))) {				\
+		__r->stbl->op args;					\
+		return;							\
+	}								\
+	if ((nest) && nooks_call_nested(__r->dom, _RET_IP_)) {		\
+		__r->tbl->op args;					\
+		return;							\
+	}								\
+	NOOKS_CALL_VOID(__r->dom, #op, __r->tbl->op args,		\
+			__r->stbl->op args);				\
+}
+
 /**
  * NOOKS_ENTRY_OP() - define the wrapper of an op that returns a value
  * @name: the wrapper's name
@@ -39,31 +74,29 @@
  * @args: its arguments, in parentheses
  */
 #define NOOKS_ENTRY_OP(name, rec, tbl, stbl, op, rtype, proto, args)	\
-static rtype name proto							\
-{									\
-	typeof(rec) __r = (rec);					\
-	rtype __ret;							\
-									\
-	if (unlikely(READ_ONCE(__r->divert)))				\
-		return __r->stbl->op args;				\
-	NOOKS_CALL(__r->dom, #op, __ret, __r->tbl->op args,		\
-		   __r->stbl->op args);					\
-	return __ret;							\
-}
+	__NOOKS_ENTRY_OP(name, rec, tbl, stbl, op, rtype, proto, args, false)
 
 /* NOOKS_ENTRY_OP() for an op that returns nothing. */
 #define NOOKS_ENTRY_OP_VOID(name, rec, tbl, stbl, op, proto, args)	\
-static void name proto							\
-{									\
-	typeof(rec) __r = (rec);					\
-									\
-	if (unlikely(READ_ONCE(__r->divert))) {				\
-		__r->stbl->op args;					\
-		return;							\
-	}								\
-	NOOKS_CALL_VOID(__r->dom, #op, __r->tbl->op args,		\
-			__r->stbl->op args);				\
-}
+	__NOOKS_ENTRY_OP_VOID(name, rec, tbl, stbl, op, proto, args, false)
+
+/**
+ * NOOKS_ENTRY_OP_NESTED() - NOOKS_ENTRY_OP() for an op the domain's own
+ *	code also calls from inside its protected calls
+ *
+ * Called by code of the domain inside one of its protected calls in the
+ * same context (nooks_call_nested()), the op runs directly, in the
+ * enclosing call: a fault in it aborts that call.  Only for ops whose
+ * callers in the domain never have kernel code between them and the
+ * enclosing call (libata's port operations, called by libata), since the
+ * abort unwinds everything down to the enclosing call.
+ */
+#define NOOKS_ENTRY_OP_NESTED(name, rec, tbl, stbl, op, rtype, proto, args) \
+	__NOOKS_ENTRY_OP(name, rec, tbl, stbl, op, rtype, proto, args, true)
+
+/* NOOKS_ENTRY_OP_NESTED() for an op that returns nothing. */
+#define NOOKS_ENTRY_OP_NESTED_VOID(name, rec, tbl, stbl, op, proto, args) \
+	__NOOKS_ENTRY_OP_VOID(name, rec, tbl, stbl, op, proto, args, true)
 
 /* In a copy of the driver's table: the wrapper for each op it implements. */
 #define NOOKS_ENTRY_WRAP(copy, op, wrapper)				\

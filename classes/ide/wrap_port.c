@@ -17,6 +17,14 @@
  *  - the interrupt handler, timers and work libata sets up for the port:
  *    protected by nooks.ko's wrappers, as libata's call sites are bound.
  *
+ * An operation libata calls from inside another one (the DMA engine's,
+ * the taskfile's, from qc_issue or the interrupt handler; a command
+ * issued by the error handler) runs in the enclosing protected call
+ * (NOOKS_ENTRY_OP_NESTED()): libata is the only code between the two, so
+ * aborting the enclosing call on a fault abandons nothing of the kernel,
+ * and a command costs three protected calls (qc_prep, qc_issue, the
+ * interrupt handler) instead of fifteen.
+ *
  * Operations called only from inside another one are not wrapped: the
  * reset methods (libata compares them with its own to decide how to
  * reset), mode setting, cable detection, draining the FIFO (its command
@@ -79,14 +87,14 @@
 	X(bmdma_stop, (struct ata_queued_cmd *qc), (qc), qc->ap)
 
 #define NOOKS_ATA_WRAPPER(op, rtype, proto, args, port)			\
-	NOOKS_ENTRY_OP(nooks_ata_do_##op, nooks_ata_port_of(port), orig,	\
-		       ad->standin, op, rtype, proto, args)
+	NOOKS_ENTRY_OP_NESTED(nooks_ata_do_##op, nooks_ata_port_of(port),	\
+			      orig, ad->standin, op, rtype, proto, args)
 NOOKS_ATA_PORT_OPS(NOOKS_ATA_WRAPPER)
 #undef NOOKS_ATA_WRAPPER
 
 #define NOOKS_ATA_WRAPPER_VOID(op, proto, args, port)			\
-	NOOKS_ENTRY_OP_VOID(nooks_ata_do_##op, nooks_ata_port_of(port),	\
-			    orig, ad->standin, op, proto, args)
+	NOOKS_ENTRY_OP_NESTED_VOID(nooks_ata_do_##op, nooks_ata_port_of(port), \
+				   orig, ad->standin, op, proto, args)
 NOOKS_ATA_PORT_OPS_VOID(NOOKS_ATA_WRAPPER_VOID)
 #undef NOOKS_ATA_WRAPPER_VOID
 

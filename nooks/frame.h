@@ -116,11 +116,32 @@ void nooks_frame_push(struct nooks_frame *f);
 int nooks_frame_recover(struct nooks_frame *f);
 void nooks_call_end(struct nooks_frame *f);
 
+/*
+ * Slack left on the stack between the caller of a protected call and the
+ * driver: a driver function whose stack adjustment a fault broke (a push
+ * or a "sub rsp" turned into a nop) reads and writes a few slots off, up
+ * into its caller's frame; the slack takes those writes instead of the
+ * caller's locals, which the abort path still reads (a corrupted entry
+ * record pointer there turned a contained fault into an oops: campaign
+ * ata_piix-tcc-1, trial 41).
+ */
+#define NOOKS_STACK_GAP	128
+
+#define nooks_stack_gap()						\
+	do {								\
+		void *__gap = __builtin_alloca(NOOKS_STACK_GAP);	\
+									\
+		asm volatile("" : : "r" (__gap) : "memory");		\
+	} while (0)
+
 /**
  * nooks_call_begin() - enter a protected call
  * @f: frame on the caller's stack
  * @dom: domain being entered
  * @what: entry point name (static string)
+ *
+ * The call's stack gap (NOOKS_STACK_GAP) lasts until the calling function
+ * returns: one protected call per function, not one per loop iteration.
  *
  * Return: 0 when entering; the enum nooks_fault_kind (non-zero) when the
  * call was aborted, after preempt count, RCU nesting and IRQ flags have
@@ -132,6 +153,7 @@ void nooks_call_end(struct nooks_frame *f);
 		nooks_frame_prepare((f), (dom), (what));		\
 		if (nooks_setjmp(f) == 0) {				\
 			nooks_frame_push(f);				\
+			nooks_stack_gap();				\
 			__nooks_r = 0;					\
 		} else {						\
 			__nooks_r = nooks_frame_recover(f);		\

@@ -364,6 +364,8 @@ static void nooks_domain_on_fault(struct nooks_frame *f)
 		return;
 	/* its other contexts may be waiting for the locks it held */
 	nooks_locks_release_context(dom, f->ctx, f->jb[NOOKS_JB_RSP]);
+	if (!f->ctx)
+		nooks_sleeplocks_release_task(dom, f->jb[NOOKS_JB_RSP]);
 	if (READ_ONCE(dom->state) == NOOKS_STATE_RUNNING) {
 		dom->last_fault.kind = f->fault;
 		dom->last_fault.ip = f->fault_ip;
@@ -420,6 +422,7 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 	nooks_cb_del_domain(dom);
 	nooks_track_forget_all(dom);
 	nooks_locks_forget(dom);
+	nooks_sleeplocks_forget(dom);
 	nooks_irq_purge(dom);
 	WRITE_ONCE(dom->ifaces, 0);
 	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :

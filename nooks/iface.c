@@ -28,7 +28,7 @@ static struct nooks_iface *nooks_iface_slots[NOOKS_IFACE_MAX];
 static const struct nooks_import_table * const nooks_core_imports[] = {
 	&nooks_mem_imports, &nooks_irq_imports, &nooks_sched_imports,
 	&nooks_pci_imports, &nooks_panic_imports, &nooks_lock_imports,
-	&nooks_devres_imports,
+	&nooks_mutex_imports, &nooks_devres_imports,
 };
 
 /* Does every function of @t exist in this kernel? */

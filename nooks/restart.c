@@ -194,6 +194,7 @@ static void nooks_restart_work(struct work_struct *work)
 	nooks_phase_end(&tm, NOOKS_PHASE_WAIT);
 	/* locks it left held live in its memory: before that is freed */
 	nooks_locks_release(dom, dom->last_fault.when_ns ?: U64_MAX);
+	nooks_sleeplocks_release(dom, dom->last_fault.when_ns ?: U64_MAX);
 
 	recover = !nooks_hook(dom, should_recover) ||
 		  nooks_domain_ops(dom)->should_recover(dom);

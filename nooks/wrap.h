@@ -41,6 +41,7 @@ extern const struct nooks_import_table nooks_sched_imports;
 extern const struct nooks_import_table nooks_pci_imports;
 extern const struct nooks_import_table nooks_panic_imports;
 extern const struct nooks_import_table nooks_lock_imports;
+extern const struct nooks_import_table nooks_mutex_imports;
 extern const struct nooks_import_table nooks_devres_imports;
 
 /* wrap_lock.c: spinlocks the driver holds */
@@ -51,6 +52,11 @@ bool nooks_locks_left(struct nooks_domain *dom, unsigned long ctx,
 void nooks_locks_release(struct nooks_domain *dom, u64 before);
 void nooks_locks_forget(struct nooks_domain *dom);
 void nooks_locks_init(void);
+
+/* wrap_mutex.c: mutexes and rw_semaphores the driver holds */
+void nooks_sleeplocks_release_task(struct nooks_domain *dom, unsigned long sp);
+void nooks_sleeplocks_release(struct nooks_domain *dom, u64 before);
+void nooks_sleeplocks_forget(struct nooks_domain *dom);
 
 /* Release functions and types of the objects nooks.ko tracks (track.c). */
 #define NOOKS_RELEASE(name)						\

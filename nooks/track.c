@@ -366,6 +366,45 @@ bool nooks_track_set(struct nooks_domain *dom,
 }
 EXPORT_SYMBOL_GPL(nooks_track_set);
 
+/**
+ * nooks_track_any() - is any tracked resource of a type in some state?
+ * @dom: the driver's domain
+ * @type: what kind of resource
+ * @match: called on each record of @type, under the tracker's lock with
+ *	interrupts off: must not sleep nor call the tracker
+ * @arg: passed to @match
+ *
+ * For a class's progress checks (e.g. a transmit buffer the driver has
+ * held too long). Walks the whole table: for checks that run a few times
+ * a second, not for fast paths.
+ *
+ * Return: true as soon as @match returns true for a record.
+ */
+bool nooks_track_any(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type,
+		     bool (*match)(const struct nooks_obj *obj, void *arg),
+		     void *arg)
+{
+	struct nooks_track *t = &dom->track;
+	struct nooks_obj *o;
+	unsigned long flags;
+	bool found = false;
+	int bkt;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (t->count[type->id]) {
+		hash_for_each(t->table, bkt, o, hnode) {
+			if (o->type == type && match(o, arg)) {
+				found = true;
+				break;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return found;
+}
+EXPORT_SYMBOL_GPL(nooks_track_any);
+
 /* Unhash any one object of @type, or return NULL. */
 static struct nooks_obj *nooks_track_pop(struct nooks_track *t,
 					 const struct nooks_obj_type *type)

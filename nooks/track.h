@@ -121,6 +121,10 @@ bool nooks_track_get(struct nooks_domain *dom,
 bool nooks_track_set(struct nooks_domain *dom,
 		     const struct nooks_obj_type *type, unsigned long key,
 		     int idx, unsigned long val);
+bool nooks_track_any(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type,
+		     bool (*match)(const struct nooks_obj *obj, void *arg),
+		     void *arg);
 void nooks_track_release(struct nooks_domain *dom, unsigned int first,
 			 unsigned int last,
 			 bool (*keep)(struct nooks_domain *dom,

@@ -159,8 +159,9 @@ NOOKS_NET_ETH(ETH, ETH_VOID)
 
 /*
  * Transmit: the driver owns the buffer from the call on (tracked before
- * the call, so that the driver freeing it inside is seen), unless it
- * answers NETDEV_TX_BUSY. If the driver faults, the buffer stays tracked
+ * the call, so that the driver freeing it inside is seen, with the time
+ * and the device for the transmit progress check), unless it answers
+ * NETDEV_TX_BUSY. If the driver faults, the buffer stays tracked
  * and is freed with its other resources; the packet counts as sent.
  */
 static netdev_tx_t nooks_net_ndo_start_xmit(struct sk_buff *skb,
@@ -173,7 +174,8 @@ static netdev_tx_t nooks_net_ndo_start_xmit(struct sk_buff *skb,
 
 	if (unlikely(READ_ONCE(nn->divert)) || !nooks_entry_begin(dom))
 		return nn->standin->ndo_start_xmit(skb, dev);
-	nooks_track_add(dom, &nooks_net_obj_skb, (unsigned long)skb, 0, 0, 0);
+	nooks_track_add(dom, &nooks_net_obj_skb, (unsigned long)skb,
+			jiffies | 1, (unsigned long)dev, 0);
 	if (nooks_call_begin(&f, dom, "ndo_start_xmit")) {
 		nooks_entry_end(dom);
 		return NETDEV_TX_OK;

@@ -185,6 +185,15 @@ static void shadow_net_tap_set_msglevel(struct net_device *dev, u32 v)
 	sn->set_msglevel = true;
 }
 
+/* the kernel's transmit watchdog: a failure of the driver (watchdog.c) */
+static void shadow_net_tap_tx_timeout(struct net_device *dev, unsigned int q)
+{
+	struct shadow_net_dev *sn = shadow_net_of(dev);
+
+	if (!shadow_net_watch_tx_timeout(sn))
+		sn->wrapped.ndo_tx_timeout(dev, q);
+}
+
 #define TAP(tbl, op, fn) do { if ((tbl)->op) (tbl)->op = (fn); } while (0)
 
 /**
@@ -203,6 +212,7 @@ void shadow_net_log_start(struct shadow_net_dev *sn)
 		nn->estandin = &shadow_net_standin_ethtool_ops;
 	TAP(&nn->ops, ndo_get_stats64, shadow_net_tap_stats64);
 	TAP(&nn->ops, ndo_get_stats, shadow_net_tap_stats);
+	TAP(&nn->ops, ndo_tx_timeout, shadow_net_tap_tx_timeout);
 	if (!nn->eorig)
 		return;
 	TAP(&nn->eops, get_drvinfo, shadow_net_tap_drvinfo);

@@ -14,6 +14,9 @@
  *               allocates and registers a net device, give it the kept one
  *               (same name, ifindex, addresses, routes, sockets); then
  *               replay the log (replay.c)
+ *
+ * While the driver runs, progress checks (watchdog.c) fail it when it
+ * stops moving packets without faulting.
  */
 #define pr_fmt(fmt) "shadow_net: " fmt
 
@@ -68,6 +71,7 @@ static void shadow_net_attach(struct nooks_domain *dom)
 	mutex_lock(&nd->lock);
 	list_for_each_entry(nn, &nd->netdevs, node)
 		shadow_net_add(nn);
+	nd->shadow = shadow_net_watch_start(dom);
 	mutex_unlock(&nd->lock);
 	nooks_net_set_hooks(dom, &shadow_net_hooks);
 }
@@ -80,6 +84,8 @@ static void shadow_net_detach(struct nooks_domain *dom)
 	if (!nd)
 		return;
 	nooks_net_set_hooks(dom, NULL);
+	shadow_net_watch_stop(nd->shadow);
+	nd->shadow = NULL;
 	mutex_lock(&nd->lock);
 	list_for_each_entry(nn, &nd->netdevs, node)
 		shadow_net_del(nn);

@@ -41,6 +41,9 @@
  * @msglevel: logged message level
  * @set_msglevel: @msglevel to replay
  * @replayed: operations replayed by the last recovery
+ * @wd_rx_packets: receive progress check (watchdog.c): rx_packets seen last
+ * @wd_rx_drops: the drop counters' sum seen last
+ * @wd_rx_since: jiffies (| 1) since when frames are only dropped, or 0
  */
 struct shadow_net_dev {
 	struct nooks_netdev *nn;
@@ -71,6 +74,9 @@ struct shadow_net_dev {
 	u32 msglevel;
 	bool set_msglevel;
 	unsigned int replayed;
+	u64 wd_rx_packets;
+	u64 wd_rx_drops;
+	unsigned long wd_rx_since;
 };
 
 static inline struct shadow_net_dev *shadow_net_of(struct net_device *dev)
@@ -85,5 +91,11 @@ void shadow_net_log_start(struct shadow_net_dev *sn);
 void shadow_net_log_stop(struct shadow_net_dev *sn);
 void shadow_net_stats_fold(struct shadow_net_dev *sn);
 int shadow_net_replay(struct shadow_net_dev *sn);
+
+/* watchdog.c */
+struct shadow_net_watch;
+struct shadow_net_watch *shadow_net_watch_start(struct nooks_domain *dom);
+void shadow_net_watch_stop(struct shadow_net_watch *w);
+bool shadow_net_watch_tx_timeout(struct shadow_net_dev *sn);
 
 #endif /* _SHADOW_NET_H */

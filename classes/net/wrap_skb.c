@@ -128,7 +128,12 @@ static NOOKS_RELEASE(net_skb)
 	kfree_skb((struct sk_buff *)obj->key);
 }
 
-/* Data the device may still DMA into: released once it is reset. */
+/*
+ * Data the device may still DMA into: released once it is reset. a[0] and
+ * a[1] of a buffer the kernel gave to transmit: jiffies (| 1) when it was
+ * given, and the net_device (the shadow's transmit progress check); 0 for
+ * the driver's own receive buffers.
+ */
 struct nooks_obj_type nooks_net_obj_skb = {
 	.name = "skb", .stage = NOOKS_STAGE_HW, .dma = true,
 	.release = nooks_net_skb_release,

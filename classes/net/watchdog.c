@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * classes/net/watchdog.c - the net shadow's progress checks: a driver
+ * that stops moving packets without faulting has failed.
+ *
+ * Half the failures a fault campaign leaves unrecovered on a NIC fault
+ * nowhere (Documentation/campaign/results.rst): the driver forgets to free
+ * the packets it sent (the sockets' send buffers stay charged and the
+ * applications block), or its receive refill fails for good (every frame
+ * that arrives is dropped). The kernel's own transmit watchdog calls
+ * ndo_tx_timeout only after the queue has been stopped for watchdog_timeo
+ * (5-6 s), and nothing watches the receive side. So, for each device of a
+ * shadowed driver that is up with its carrier on, every stall_ms / 4 (at
+ * least every 100 ms):
+ *
+ *   transmit  a packet the kernel handed to ndo_start_xmit that the
+ *             driver still holds after tx_stall_ms (the tracker knows
+ *             every such buffer and when it was given) fails the driver;
+ *   receive   a device whose receive counter has not moved for
+ *             rx_stall_ms while its drop counters (rx_dropped,
+ *             rx_missed_errors, rx_fifo_errors, rx_over_errors) grew in
+ *             every check of that time fails the driver: frames arrive
+ *             and none is delivered;
+ *   timeout   the kernel's transmit watchdog (ndo_tx_timeout) fails the
+ *             driver instead of calling the driver's own reset (the
+ *             shadow's restart does more and keeps the device).
+ *
+ * The domain fails through nooks_domain_detect() (kind "hang"), and the
+ * manager decides as for any failure (recovery policy). tx_stall_ms and
+ * rx_stall_ms are parameters of shadow_net (default 1000 ms; 0: that check
+ * off); both must be above what the device may take on its own: a packet
+ * held by flow control (pause frames), a receive path whose frames are all
+ * dropped by design.
+ */
+#define pr_fmt(fmt) "shadow_net: " fmt
+
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "domain.h"
+#include "net.h"
+
+static unsigned int tx_stall_ms = 1000;
+module_param(tx_stall_ms, uint, 0644);
+MODULE_PARM_DESC(tx_stall_ms,
+		 "a packet the driver holds this long (ms) after ndo_start_xmit, or the kernel's transmit timeout, is a failure of the driver (0: never)");
+
+static unsigned int rx_stall_ms = 1000;
+module_param(rx_stall_ms, uint, 0644);
+MODULE_PARM_DESC(rx_stall_ms,
+		 "a device dropping every frame it receives for this long (ms) is a failure of the driver (0: never)");
+
+/**
+ * struct shadow_net_watch - the progress checks of one shadowed domain
+ * @dom: the domain
+ * @check: runs the checks
+ */
+struct shadow_net_watch {
+	struct nooks_domain *dom;
+	struct delayed_work check;
+};
+
+struct shadow_net_tx_age {
+	struct net_device *dev;
+	unsigned long before;	/* given no later than this: stalled */
+};
+
+/* A buffer of @arg's device, given to transmit before @arg's bound. */
+static bool shadow_net_tx_old(const struct nooks_obj *obj, void *arg)
+{
+	const struct shadow_net_tx_age *age = arg;
+
+	return obj->a[0] && obj->a[1] == (unsigned long)age->dev &&
+	       time_before_eq(obj->a[0], age->before);
+}
+
+static bool shadow_net_tx_stalled(struct nooks_netdev *nn, unsigned int ms)
+{
+	struct shadow_net_tx_age age = {
+		.dev = nn->dev,
+		.before = jiffies - msecs_to_jiffies(ms),
+	};
+
+	return nooks_track_any(nn->dom, &nooks_net_obj_skb, shadow_net_tx_old,
+			       &age);
+}
+
+/*
+ * Receive starvation of @sn's device: @ms without a packet delivered and
+ * with drops in every check. The state lives in @sn (this work only).
+ */
+static bool shadow_net_rx_starved(struct shadow_net_dev *sn, unsigned int ms)
+{
+	struct rtnl_link_stats64 st;
+	u64 drops;
+
+	dev_get_stats(sn->nn->dev, &st);
+	drops = st.rx_dropped + st.rx_missed_errors + st.rx_fifo_errors +
+		st.rx_over_errors;
+	if (st.rx_packets != sn->wd_rx_packets || drops == sn->wd_rx_drops) {
+		/* delivering, or idle: not starved */
+		sn->wd_rx_packets = st.rx_packets;
+		sn->wd_rx_drops = drops;
+		sn->wd_rx_since = 0;
+		return false;
+	}
+	sn->wd_rx_drops = drops;
+	if (!sn->wd_rx_since) {
+		sn->wd_rx_since = jiffies | 1;
+		return false;
+	}
+	return time_after_eq(jiffies, sn->wd_rx_since + msecs_to_jiffies(ms));
+}
+
+/* The checks' period: a quarter of the shorter bound, at least 100 ms. */
+static unsigned int shadow_net_watch_period(void)
+{
+	unsigned int tx = READ_ONCE(tx_stall_ms), rx = READ_ONCE(rx_stall_ms);
+	unsigned int ms = tx && rx ? min(tx, rx) : max(tx, rx);
+
+	return max(ms / 4, 100U);
+}
+
+static void shadow_net_check(struct work_struct *work)
+{
+	struct shadow_net_watch *w = container_of(to_delayed_work(work),
+						  struct shadow_net_watch,
+						  check);
+	struct nooks_net_domain *nd = nooks_net_domain(w->dom);
+	unsigned int tx = READ_ONCE(tx_stall_ms), rx = READ_ONCE(rx_stall_ms);
+	const char *what = NULL;
+	struct nooks_netdev *nn;
+
+	if (!nd || READ_ONCE(w->dom->state) != NOOKS_STATE_RUNNING)
+		goto out;
+	mutex_lock(&nd->lock);
+	list_for_each_entry(nn, &nd->netdevs, node) {
+		struct shadow_net_dev *sn = nn->priv;
+
+		if (!sn || READ_ONCE(nn->divert) || !netif_running(nn->dev) ||
+		    !netif_carrier_ok(nn->dev)) {
+			if (sn)
+				sn->wd_rx_since = 0;
+			continue;
+		}
+		if (tx && shadow_net_tx_stalled(nn, tx)) {
+			netdev_warn(nn->dev, "a packet sent %u ms ago is still held by the driver\n",
+				    tx);
+			what = "transmit stall";
+		} else if (rx && shadow_net_rx_starved(sn, rx)) {
+			netdev_warn(nn->dev, "every frame received for %u ms was dropped\n",
+				    rx);
+			what = "receive stall";
+		}
+		if (what)
+			break;
+	}
+	mutex_unlock(&nd->lock);
+	if (what)
+		nooks_domain_detect(w->dom, what);
+out:
+	schedule_delayed_work(&w->check,
+			      msecs_to_jiffies(shadow_net_watch_period()));
+}
+
+/**
+ * shadow_net_watch_tx_timeout() - the kernel's transmit watchdog fired
+ * @sn: the shadow of the device
+ *
+ * Any context (the kernel's watchdog timer). Return: true if the driver
+ * was failed for it (its own ndo_tx_timeout must then not run); false
+ * when the check is off.
+ */
+bool shadow_net_watch_tx_timeout(struct shadow_net_dev *sn)
+{
+	if (!READ_ONCE(tx_stall_ms))
+		return false;
+	netdev_warn(sn->nn->dev, "transmit timeout: the driver failed\n");
+	nooks_domain_detect(sn->nn->dom, "transmit timeout");
+	return true;
+}
+
+/**
+ * shadow_net_watch_start() - check a shadowed domain's progress
+ * @dom: the domain
+ *
+ * Return: the checks, to stop with shadow_net_watch_stop(); NULL if out of
+ * memory (the domain goes unchecked).
+ */
+struct shadow_net_watch *shadow_net_watch_start(struct nooks_domain *dom)
+{
+	struct shadow_net_watch *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	w->dom = dom;
+	INIT_DELAYED_WORK(&w->check, shadow_net_check);
+	schedule_delayed_work(&w->check,
+			      msecs_to_jiffies(shadow_net_watch_period()));
+	return w;
+}
+
+/**
+ * shadow_net_watch_stop() - stop and free a domain's progress checks
+ * @w: the checks, or NULL
+ */
+void shadow_net_watch_stop(struct shadow_net_watch *w)
+{
+	if (!w)
+		return;
+	cancel_delayed_work_sync(&w->check);
+	kfree(w);
+}

@@ -124,6 +124,11 @@ static unsigned int shadow_net_watch_period(void)
 	return max(ms / 4, 100U);
 }
 
+/*
+ * The messages name the device by dom and dev->name only: netdev_warn()
+ * reads the parent device's driver, which a failing driver's wild write
+ * may have corrupted (campaign pcnet32-udpping-1, trial 56).
+ */
 static void shadow_net_check(struct work_struct *work)
 {
 	struct shadow_net_watch *w = container_of(to_delayed_work(work),
@@ -147,12 +152,12 @@ static void shadow_net_check(struct work_struct *work)
 			continue;
 		}
 		if (tx && shadow_net_tx_stalled(nn, tx)) {
-			netdev_warn(nn->dev, "a packet sent %u ms ago is still held by the driver\n",
-				    tx);
+			pr_warn("%s: %s: a packet sent %u ms ago is still held by the driver\n",
+				w->dom->name, nn->dev->name, tx);
 			what = "transmit stall";
 		} else if (rx && shadow_net_rx_starved(sn, rx)) {
-			netdev_warn(nn->dev, "every frame received for %u ms was dropped\n",
-				    rx);
+			pr_warn("%s: %s: every frame received for %u ms was dropped\n",
+				w->dom->name, nn->dev->name, rx);
 			what = "receive stall";
 		}
 		if (what)
@@ -178,7 +183,8 @@ bool shadow_net_watch_tx_timeout(struct shadow_net_dev *sn)
 {
 	if (!READ_ONCE(tx_stall_ms))
 		return false;
-	netdev_warn(sn->nn->dev, "transmit timeout: the driver failed\n");
+	pr_warn("%s: %s: transmit timeout\n", sn->nn->dom->name,
+		sn->nn->dev->name);
 	nooks_domain_detect(sn->nn->dom, "transmit timeout");
 	return true;
 }

@@ -30,6 +30,7 @@
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
+#include <linux/ctype.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -220,15 +221,21 @@ void nooks_sysfs_domain_del(struct nooks_domain *dom)
 	kobject_put(&dom->kobj);
 }
 
-/* Copy a module name written to a control file, without the newline. */
+/*
+ * Copy a module name written to a control file, without the newline: a
+ * letter, digit or underscore, then letters, digits, '_' and '-'.
+ */
 static int nooks_sysfs_name(const char *buf, size_t count, char *name)
 {
-	size_t len = count;
+	size_t len = count, i;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
 	if (!len || len >= MODULE_NAME_LEN)
 		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (!isalnum(buf[i]) && buf[i] != '_' && (!i || buf[i] != '-'))
+			return -EINVAL;
 	memcpy(name, buf, len);
 	name[len] = '\0';
 	return 0;

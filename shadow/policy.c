@@ -27,6 +27,7 @@
 #include <linux/kstrtox.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
+#include <linux/string.h>
 
 #include "policy.h"
 
@@ -45,8 +46,51 @@ module_param(budget_window_s, uint, 0644);
 MODULE_PARM_DESC(budget_window_s,
 		 "default of a new shadowed driver: budget window in seconds (default 3600)");
 
+/*
+ * A boolean written to a policy file or parameter: one of 0 1 n y no yes
+ * off on false true (any case), with at most a newline after it. The
+ * kernel's kstrtobool() takes any string that starts like one ("0x",
+ * "1234"), which would let garbage through.
+ */
+static int shadow_policy_bool(const char *buf, bool *v)
+{
+	static const char * const words[] = {
+		"0", "1", "n", "y", "no", "yes", "off", "on", "false", "true",
+	};
+	size_t len = strlen(buf);
+	unsigned int i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (len == strlen(words[i]) && !strncasecmp(buf, words[i], len)) {
+			*v = i & 1;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* auto_recover as a parameter: a bare "shadow.auto_recover" is true. */
+static int shadow_param_set_bool(const char *val,
+				 const struct kernel_param *kp)
+{
+	bool v = true;
+
+	if (val && shadow_policy_bool(val, &v))
+		return -EINVAL;
+	*(bool *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops shadow_param_ops_bool = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = shadow_param_set_bool,
+	.get = param_get_bool,
+};
+
 static bool auto_recover = true;
-module_param(auto_recover, bool, 0644);
+module_param_cb(auto_recover, &shadow_param_ops_bool, &auto_recover, 0644);
 MODULE_PARM_DESC(auto_recover,
 		 "default of a new shadowed driver: restart a failed driver (default Y)");
 
@@ -148,7 +192,7 @@ static ssize_t auto_recover_store(struct kobject *kobj,
 {
 	bool v;
 
-	if (kstrtobool(buf, &v))
+	if (shadow_policy_bool(buf, &v))
 		return -EINVAL;
 	WRITE_ONCE(shadow_policy_of_kobj(kobj)->auto_recover, v);
 	return count;

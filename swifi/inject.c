@@ -285,9 +285,9 @@ static ssize_t nooks_inject_write(struct file *file, const char __user *ubuf,
 	struct nooks_domain *dom = file->private_data;
 	char buf[160], kind[16], func[KSYM_NAME_LEN];
 	unsigned long after = 0;
-	const char *p;
+	char *p;
 	bool add;
-	int n, k, ret;
+	int n, k, ret, end = 0;
 
 	if (count >= sizeof(buf))
 		return -EINVAL;
@@ -298,7 +298,9 @@ static ssize_t nooks_inject_write(struct file *file, const char __user *ubuf,
 	add = str_has_prefix(p, "add ");
 	if (add)
 		p += strlen("add ");
-	n = sscanf(p, "%15s %127s %lu", kind, func, &after);
+	n = sscanf(p, "%15s %127s%n", kind, func, &end);
+	if (n == 2 && nooks_swifi_number(p + end, &after))
+		return -EINVAL;
 	if (n == 1 && !add && !strcmp(kind, "off")) {
 		mutex_lock(&dom->ctl);
 		nooks_inject_disarm(dom);

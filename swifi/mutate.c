@@ -605,14 +605,16 @@ static ssize_t nooks_mutate_file_write(struct file *file,
 	struct nooks_domain *dom = file->private_data;
 	char buf[192], type[16], func[KSYM_NAME_LEN];
 	unsigned long seed = 0;
-	int n, t, ret;
+	int n, t, ret, end = 0;
 
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	n = sscanf(buf, "%15s %127s %lu", type, func, &seed);
+	n = sscanf(buf, "%15s %127s%n", type, func, &end);
+	if (n == 2 && nooks_swifi_number(buf + end, &seed))
+		return -EINVAL;
 	if (n == 1 && !strcmp(type, "off")) {
 		mutex_lock(&dom->ctl);
 		nooks_mutate_undo(dom);

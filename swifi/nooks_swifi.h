@@ -7,6 +7,8 @@
 #define _NOOKS_SWIFI_DOM_H
 
 #include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
 
 #include "domain.h"
 
@@ -31,6 +33,17 @@ struct nooks_swifi_dom {
 	struct dentry *mutate_file;
 	atomic_t hang_pins;
 };
+
+/*
+ * The number that may end a control write ("FAULT FUNCTION [N]"): @s is
+ * what follows FUNCTION. Nothing but blanks leaves @v as it is; anything
+ * but one number (decimal, or 0x hex) is -EINVAL or -ERANGE.
+ */
+static inline int nooks_swifi_number(char *s, unsigned long *v)
+{
+	s = strim(s);
+	return *s ? kstrtoul(s, 0, v) : 0;
+}
 
 /* The domain's state; its debugfs files exist only while it does. */
 static inline struct nooks_swifi_dom *nooks_swifi_of(struct nooks_domain *dom)

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
+#include "health.h"
 #include "policy.h"
 #include "shadow.h"
 #include "shadow_trace.h"
@@ -30,12 +31,14 @@
  * @node: entry in shadow_domains
  * @state: enum shadow_state
  * @policy: the recovery policy and its history
+ * @health: the classes' progress checks (health.c)
  */
 struct shadow_domain {
 	struct nooks_domain *dom;
 	struct list_head node;
 	int state;
 	struct shadow_policy policy;
+	struct shadow_health health;
 };
 
 /*
@@ -165,6 +168,7 @@ static void shadow_attach(struct nooks_domain *dom)
 		if (!cls->going && cls->ops->attach)
 			cls->ops->attach(dom);
 	mutex_unlock(&shadow_class_lock);
+	shadow_health_start(&sd->health, dom);
 }
 
 static void shadow_detach(struct nooks_domain *dom)
@@ -173,6 +177,7 @@ static void shadow_detach(struct nooks_domain *dom)
 
 	if (!sd)
 		return;
+	shadow_health_stop(&sd->health);
 	shadow_call_all_sleep(detach, dom);
 	sysfs_remove_group(&dom->kobj, &shadow_policy_group);
 	sysfs_remove_file(&dom->kobj, &shadow_state_attr.attr);
@@ -207,6 +212,30 @@ static bool shadow_should_recover(struct nooks_domain *dom)
 	}
 	shadow_set_state(sd, SHADOW_RECOVERING);
 	return true;
+}
+
+/**
+ * shadow_classes_check() - ask each class whether @dom's driver is stuck
+ * @dom: a shadowed domain whose driver runs
+ *
+ * Process context (health.c). Classes on their way out are skipped.
+ *
+ * Return: the first class's finding, or NULL.
+ */
+const char *shadow_classes_check(struct nooks_domain *dom)
+{
+	struct shadow_class *cls;
+	const char *what = NULL;
+
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node) {
+		if (!cls->going && cls->ops->check)
+			what = cls->ops->check(dom);
+		if (what)
+			break;
+	}
+	mutex_unlock(&shadow_class_lock);
+	return what;
 }
 
 static bool shadow_keep(struct nooks_domain *dom, const struct nooks_obj *obj)

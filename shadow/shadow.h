@@ -59,6 +59,10 @@ enum shadow_state {
  *	and the first error stops the round.
  * @stopped: the driver was left fail-stopped: give up standing in (fail
  *	what is pending). Process context, ctl held.
+ * @check: progress check (shadow/health.c), run every check_ms while the
+ *	driver runs: return what is stuck ("transmit stall") to fail the
+ *	driver, or NULL. Process context, may sleep, ctl not held; the
+ *	class keeps what it compares from one check to the next.
  */
 struct shadow_class_ops {
 	void (*attach)(struct nooks_domain *dom);
@@ -68,6 +72,7 @@ struct shadow_class_ops {
 	int (*restart)(struct nooks_domain *dom);
 	int (*recover)(struct nooks_domain *dom);
 	void (*stopped)(struct nooks_domain *dom);
+	const char *(*check)(struct nooks_domain *dom);
 };
 
 /**

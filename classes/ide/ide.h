@@ -8,9 +8,7 @@
 #include "nooks_ide.h"
 
 /* watchdog.c */
-struct shadow_ide_watch;
-struct shadow_ide_watch *shadow_ide_watch_start(struct nooks_domain *dom);
-void shadow_ide_watch_stop(struct shadow_ide_watch *w);
+const char *shadow_ide_check(struct nooks_domain *dom);
 
 /* standin.c */
 extern struct ata_port_operations shadow_ide_standin;

@@ -38,10 +38,9 @@ static void shadow_ide_attach(struct nooks_domain *dom)
 {
 	struct nooks_ata_domain *ad = nooks_ata_domain(dom);
 
-	if (!ad || ad->shadow)
+	if (!ad)
 		return;
 	nooks_ata_set_standin(dom, &shadow_ide_standin);
-	ad->shadow = shadow_ide_watch_start(dom);
 }
 
 static void shadow_ide_detach(struct nooks_domain *dom)
@@ -50,8 +49,6 @@ static void shadow_ide_detach(struct nooks_domain *dom)
 
 	if (!ad)
 		return;
-	shadow_ide_watch_stop(ad->shadow);
-	ad->shadow = NULL;
 	nooks_ata_set_standin(dom, NULL);
 	/*
 	 * Stand-ins that started: libata calls the operations under the
@@ -109,6 +106,7 @@ static const struct shadow_class_ops shadow_ide_ops = {
 	.detach		= shadow_ide_detach,
 	.restart	= shadow_ide_restart,
 	.stopped	= shadow_ide_stopped,
+	.check		= shadow_ide_check,
 };
 
 static struct shadow_class shadow_ide_class = {

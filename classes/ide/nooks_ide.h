@@ -67,14 +67,12 @@ struct nooks_ata_host {
  *	isolate-mode table, or the ide shadow's
  * @wq: woken when the domain runs again or is fail-stopped (a stand-in
  *	of the error handler waits on it)
- * @shadow: the ide shadow's data of the domain (its progress check)
  */
 struct nooks_ata_domain {
 	struct mutex lock;
 	struct list_head hosts;
 	const struct ata_port_operations *standin;
 	wait_queue_head_t wq;
-	void *shadow;
 };
 
 /* The entry record of a port whose operations an isolated driver gave. */

@@ -71,7 +71,6 @@ static void shadow_net_attach(struct nooks_domain *dom)
 	mutex_lock(&nd->lock);
 	list_for_each_entry(nn, &nd->netdevs, node)
 		shadow_net_add(nn);
-	nd->shadow = shadow_net_watch_start(dom);
 	mutex_unlock(&nd->lock);
 	nooks_net_set_hooks(dom, &shadow_net_hooks);
 }
@@ -84,8 +83,6 @@ static void shadow_net_detach(struct nooks_domain *dom)
 	if (!nd)
 		return;
 	nooks_net_set_hooks(dom, NULL);
-	shadow_net_watch_stop(nd->shadow);
-	nd->shadow = NULL;
 	mutex_lock(&nd->lock);
 	list_for_each_entry(nn, &nd->netdevs, node)
 		shadow_net_del(nn);
@@ -276,6 +273,7 @@ static const struct shadow_class_ops shadow_net_ops = {
 	.failed		= shadow_net_failed,
 	.keep		= shadow_net_keep,
 	.recover	= shadow_net_recover,
+	.check		= shadow_net_check,
 };
 
 static struct shadow_class shadow_net_class = {

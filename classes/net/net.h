@@ -44,6 +44,7 @@
  * @wd_rx_packets: receive progress check (watchdog.c): rx_packets seen last
  * @wd_rx_drops: the drop counters' sum seen last
  * @wd_rx_since: jiffies (| 1) since when frames are only dropped, or 0
+ * @wd_rx_last: jiffies of the last drop seen
  */
 struct shadow_net_dev {
 	struct nooks_netdev *nn;
@@ -77,6 +78,7 @@ struct shadow_net_dev {
 	u64 wd_rx_packets;
 	u64 wd_rx_drops;
 	unsigned long wd_rx_since;
+	unsigned long wd_rx_last;
 };
 
 static inline struct shadow_net_dev *shadow_net_of(struct net_device *dev)
@@ -93,9 +95,7 @@ void shadow_net_stats_fold(struct shadow_net_dev *sn);
 int shadow_net_replay(struct shadow_net_dev *sn);
 
 /* watchdog.c */
-struct shadow_net_watch;
-struct shadow_net_watch *shadow_net_watch_start(struct nooks_domain *dom);
-void shadow_net_watch_stop(struct shadow_net_watch *w);
+const char *shadow_net_check(struct nooks_domain *dom);
 bool shadow_net_watch_tx_timeout(struct shadow_net_dev *sn);
 
 #endif /* _SHADOW_NET_H */

@@ -62,13 +62,11 @@ struct nooks_net_hooks;
  *	probe and remove, never while the driver is failed.
  * @netdevs: struct nooks_netdev of the driver's registered net devices
  * @hooks: the net shadow's hooks while the domain is shadowed, or NULL
- * @shadow: the net shadow's data of the domain (its progress checks)
  */
 struct nooks_net_domain {
 	struct mutex lock;
 	struct list_head netdevs;
 	const struct nooks_net_hooks *hooks;
-	void *shadow;
 };
 
 /**

@@ -9,9 +9,10 @@
  * applications block), or its receive refill fails for good (every frame
  * that arrives is dropped). The kernel's own transmit watchdog calls
  * ndo_tx_timeout only after the queue has been stopped for watchdog_timeo
- * (5-6 s), and nothing watches the receive side. So, for each device of a
- * shadowed driver that is up with its carrier on, every stall_ms / 4 (at
- * least every 100 ms):
+ * (5-6 s), and nothing watches the receive side. So the class's progress
+ * check, which the shadow manager runs every check_ms (shadow/health.c),
+ * looks at each device of a shadowed driver that is up with its carrier
+ * on:
  *
  *   transmit  a packet the kernel handed to ndo_start_xmit that the
  *             driver still holds after tx_stall_ms (the tracker knows
@@ -25,8 +26,8 @@
  *             driver instead of calling the driver's own reset (the
  *             shadow's restart does more and keeps the device).
  *
- * The domain fails through nooks_domain_detect() (kind "hang"), and the
- * manager decides as for any failure (recovery policy). tx_stall_ms and
+ * A finding fails the domain through the manager (nooks_domain_detect(),
+ * kind "hang"), which decides as for any failure (recovery policy). tx_stall_ms and
  * rx_stall_ms are parameters of shadow_net (default 1000 ms; 0: that check
  * off); both must be above what the device may take on its own: a packet
  * held by flow control (pause frames), a receive path whose frames are all
@@ -37,8 +38,6 @@
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
-#include <linux/slab.h>
-#include <linux/workqueue.h>
 
 #include "domain.h"
 #include "net.h"
@@ -52,16 +51,6 @@ static unsigned int rx_stall_ms = 1000;
 module_param(rx_stall_ms, uint, 0644);
 MODULE_PARM_DESC(rx_stall_ms,
 		 "a device dropping every frame it receives for this long (ms) is a failure of the driver (0: never)");
-
-/**
- * struct shadow_net_watch - the progress checks of one shadowed domain
- * @dom: the domain
- * @check: runs the checks
- */
-struct shadow_net_watch {
-	struct nooks_domain *dom;
-	struct delayed_work check;
-};
 
 struct shadow_net_tx_age {
 	struct net_device *dev;
@@ -89,58 +78,58 @@ static bool shadow_net_tx_stalled(struct nooks_netdev *nn, unsigned int ms)
 }
 
 /*
- * Receive starvation of @sn's device: @ms without a packet delivered and
- * with drops in every check. The state lives in @sn (this work only).
+ * Receive starvation of @sn's device: for @ms, no packet delivered while
+ * frames were dropped, the last drop no longer than @ms / 4 ago (an idle
+ * line is not starved). The state lives in @sn (the manager's checks of
+ * a domain do not overlap).
  */
 static bool shadow_net_rx_starved(struct shadow_net_dev *sn, unsigned int ms)
 {
+	unsigned long now = jiffies, quiet = msecs_to_jiffies(ms / 4);
 	struct rtnl_link_stats64 st;
 	u64 drops;
 
 	dev_get_stats(sn->nn->dev, &st);
 	drops = st.rx_dropped + st.rx_missed_errors + st.rx_fifo_errors +
 		st.rx_over_errors;
-	if (st.rx_packets != sn->wd_rx_packets || drops == sn->wd_rx_drops) {
-		/* delivering, or idle: not starved */
+	if (st.rx_packets != sn->wd_rx_packets) {
 		sn->wd_rx_packets = st.rx_packets;
 		sn->wd_rx_drops = drops;
 		sn->wd_rx_since = 0;
 		return false;
 	}
-	sn->wd_rx_drops = drops;
-	if (!sn->wd_rx_since) {
-		sn->wd_rx_since = jiffies | 1;
-		return false;
+	if (drops != sn->wd_rx_drops) {
+		sn->wd_rx_drops = drops;
+		sn->wd_rx_last = now;
+		if (!sn->wd_rx_since)
+			sn->wd_rx_since = now | 1;
+	} else if (sn->wd_rx_since && time_after(now, sn->wd_rx_last + quiet)) {
+		sn->wd_rx_since = 0;
 	}
-	return time_after_eq(jiffies, sn->wd_rx_since + msecs_to_jiffies(ms));
+	return sn->wd_rx_since &&
+	       time_after_eq(now, sn->wd_rx_since + msecs_to_jiffies(ms));
 }
 
-/* The checks' period: a quarter of the shorter bound, at least 100 ms. */
-static unsigned int shadow_net_watch_period(void)
-{
-	unsigned int tx = READ_ONCE(tx_stall_ms), rx = READ_ONCE(rx_stall_ms);
-	unsigned int ms = tx && rx ? min(tx, rx) : max(tx, rx);
-
-	return max(ms / 4, 100U);
-}
-
-/*
- * The messages name the device by dom and dev->name only: netdev_warn()
- * reads the parent device's driver, which a failing driver's wild write
- * may have corrupted (campaign pcnet32-udpping-1, trial 56).
+/**
+ * shadow_net_check() - the net class's progress check
+ * @dom: a shadowed domain whose driver runs
+ *
+ * Called by the shadow manager (struct shadow_class_ops.check). The
+ * messages name the device by dom and dev->name only: netdev_warn() reads
+ * the parent device's driver, which a failing driver's wild write may have
+ * corrupted (campaign pcnet32-udpping-1, trial 56).
+ *
+ * Return: "transmit stall", "receive stall" or NULL.
  */
-static void shadow_net_check(struct work_struct *work)
+const char *shadow_net_check(struct nooks_domain *dom)
 {
-	struct shadow_net_watch *w = container_of(to_delayed_work(work),
-						  struct shadow_net_watch,
-						  check);
-	struct nooks_net_domain *nd = nooks_net_domain(w->dom);
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	unsigned int tx = READ_ONCE(tx_stall_ms), rx = READ_ONCE(rx_stall_ms);
 	const char *what = NULL;
 	struct nooks_netdev *nn;
 
-	if (!nd || READ_ONCE(w->dom->state) != NOOKS_STATE_RUNNING)
-		goto out;
+	if (!nd)
+		return NULL;
 	mutex_lock(&nd->lock);
 	list_for_each_entry(nn, &nd->netdevs, node) {
 		struct shadow_net_dev *sn = nn->priv;
@@ -153,22 +142,18 @@ static void shadow_net_check(struct work_struct *work)
 		}
 		if (tx && shadow_net_tx_stalled(nn, tx)) {
 			pr_warn("%s: %s: a packet sent %u ms ago is still held by the driver\n",
-				w->dom->name, nn->dev->name, tx);
+				dom->name, nn->dev->name, tx);
 			what = "transmit stall";
 		} else if (rx && shadow_net_rx_starved(sn, rx)) {
 			pr_warn("%s: %s: every frame received for %u ms was dropped\n",
-				w->dom->name, nn->dev->name, rx);
+				dom->name, nn->dev->name, rx);
 			what = "receive stall";
 		}
 		if (what)
 			break;
 	}
 	mutex_unlock(&nd->lock);
-	if (what)
-		nooks_domain_detect(w->dom, what);
-out:
-	schedule_delayed_work(&w->check,
-			      msecs_to_jiffies(shadow_net_watch_period()));
+	return what;
 }
 
 /**
@@ -187,36 +172,4 @@ bool shadow_net_watch_tx_timeout(struct shadow_net_dev *sn)
 		sn->nn->dev->name);
 	nooks_domain_detect(sn->nn->dom, "transmit timeout");
 	return true;
-}
-
-/**
- * shadow_net_watch_start() - check a shadowed domain's progress
- * @dom: the domain
- *
- * Return: the checks, to stop with shadow_net_watch_stop(); NULL if out of
- * memory (the domain goes unchecked).
- */
-struct shadow_net_watch *shadow_net_watch_start(struct nooks_domain *dom)
-{
-	struct shadow_net_watch *w = kzalloc(sizeof(*w), GFP_KERNEL);
-
-	if (!w)
-		return NULL;
-	w->dom = dom;
-	INIT_DELAYED_WORK(&w->check, shadow_net_check);
-	schedule_delayed_work(&w->check,
-			      msecs_to_jiffies(shadow_net_watch_period()));
-	return w;
-}
-
-/**
- * shadow_net_watch_stop() - stop and free a domain's progress checks
- * @w: the checks, or NULL
- */
-void shadow_net_watch_stop(struct shadow_net_watch *w)
-{
-	if (!w)
-		return;
-	cancel_delayed_work_sync(&w->check);
-	kfree(w);
 }

@@ -20,8 +20,8 @@
  *   receive   a device whose receive counter has not moved for
  *             rx_stall_ms while its drop counters (rx_dropped,
  *             rx_missed_errors, rx_fifo_errors, rx_over_errors) grew in
- *             every check of that time fails the driver: frames arrive
- *             and none is delivered;
+ *             that time, with no quarter of it without a drop, fails
+ *             the driver: frames arrive and none is delivered;
  *   timeout   the kernel's transmit watchdog (ndo_tx_timeout) fails the
  *             driver instead of calling the driver's own reset (the
  *             shadow's restart does more and keeps the device).

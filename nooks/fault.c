@@ -43,6 +43,7 @@ static const char * const nooks_fault_names[NOOKS_FAULT_NR] = {
 	[NOOKS_FAULT_OTHER]	= "other",
 	[NOOKS_FAULT_PANIC]	= "panic",
 	[NOOKS_FAULT_LOCK]	= "lock",
+	[NOOKS_FAULT_FREE]	= "free",
 };
 
 /**

@@ -56,6 +56,8 @@ struct task_struct;
  * @NOOKS_FAULT_LOCK: the call returned with a lock held, or preemption,
  *	bottom halves or interrupts left disabled, or in an RCU read-side
  *	critical section (the state is put back)
+ * @NOOKS_FAULT_FREE: the driver freed memory it had freed already, or
+ *	handed the kernel a buffer it had freed (nooks/quarantine.c)
  */
 enum nooks_fault_kind {
 	NOOKS_FAULT_NONE,
@@ -68,6 +70,7 @@ enum nooks_fault_kind {
 	NOOKS_FAULT_OTHER,
 	NOOKS_FAULT_PANIC,
 	NOOKS_FAULT_LOCK,
+	NOOKS_FAULT_FREE,
 	NOOKS_FAULT_NR,
 };
 

@@ -220,6 +220,49 @@ struct nooks_binding *nooks_iface_bind(struct nooks_domain *dom)
 	return b;
 }
 
+/* @sym's wrapper in @t, or NULL */
+static void *nooks_iface_lookup(const struct nooks_import_table *t,
+				const char *sym)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->imports[i].sym, sym))
+			return t->imports[i].wrapper;
+	return NULL;
+}
+
+/**
+ * nooks_iface_wrapper() - the wrapper an isolated driver's call of @sym reaches
+ * @sym: name of a kernel function, or NULL
+ *
+ * For the fault injector, whose stand-ins act for the driver: a block they
+ * free behind its back is freed as the driver's own call would free it.
+ *
+ * Context: process context, may sleep. The wrapper stays valid while the
+ * interface that brings it is registered.
+ * Return: the wrapper, or NULL when no interface interposes on @sym.
+ */
+void *nooks_iface_wrapper(const char *sym)
+{
+	struct nooks_iface *iface;
+	void *w = NULL;
+	unsigned int i;
+
+	if (!sym)
+		return NULL;
+	mutex_lock(&nooks_iface_lock);
+	for (i = 0; !w && i < ARRAY_SIZE(nooks_core_imports); i++)
+		w = nooks_iface_lookup(nooks_core_imports[i], sym);
+	list_for_each_entry(iface, &nooks_ifaces, node)
+		for (i = 0; !w && i < iface->nr_imports; i++)
+			if (iface->live & BIT(i))
+				w = nooks_iface_lookup(iface->imports[i], sym);
+	mutex_unlock(&nooks_iface_lock);
+	return w;
+}
+EXPORT_SYMBOL_GPL(nooks_iface_wrapper);
+
 /**
  * nooks_iface_show() - the classes a domain is bound with, for sysfs
  * @dom: the domain

@@ -98,6 +98,7 @@ struct nooks_iface {
 };
 
 int nooks_iface_register(struct nooks_iface *iface);
+void *nooks_iface_wrapper(const char *sym);
 void nooks_iface_unregister(struct nooks_iface *iface);
 void *nooks_iface_data(struct nooks_domain *dom,
 		       const struct nooks_iface *iface);

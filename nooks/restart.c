@@ -247,6 +247,8 @@ static void nooks_restart_work(struct work_struct *work)
 	 * unbound with bus mastering off): the old buffers are unreachable.
 	 */
 	nooks_track_release_list(dom, &dma);
+	/* and so are those the driver freed (quarantine.c) */
+	nooks_quarantine_flush(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_RESTART);
 replay:
 	if (!ret && nooks_hook(dom, recover))

@@ -50,7 +50,12 @@ NOOKS_CORE_TYPE(region, "io_region", HW, false);
 NOOKS_CORE_TYPE(pci_enable, "pci_enable", HW, false);
 NOOKS_CORE_TYPE(vmalloc, "vmalloc", MEM, false);
 NOOKS_CORE_TYPE(pages, "pages", MEM, false);
-NOOKS_CORE_TYPE(kmalloc, "kmalloc", MEM, false);
+/* freed by the driver: may wait in the quarantine (quarantine.c) */
+struct nooks_obj_type nooks_obj_kmalloc = {
+	.name = "kmalloc", .stage = NOOKS_STAGE_MEM,
+	.release = nooks_kmalloc_release,
+	.hold = nooks_kmalloc_hold, .free_any = nooks_kmalloc_free_any,
+};
 NOOKS_DEVRES_TYPE(devm_irq, "devm_irq", ENTRY);
 NOOKS_DEVRES_TYPE(pcim_enable, "pcim_enable", HW);
 NOOKS_DEVRES_TYPE(pcim_iomap, "pcim_iomap", HW);
@@ -181,6 +186,7 @@ void nooks_track_init(struct nooks_track *t)
 	memset(t->count, 0, sizeof(t->count));
 	t->total = 0;
 	t->lost = 0;
+	memset(&t->quarantine, 0, sizeof(t->quarantine));
 }
 
 /* Caller holds t->lock. */
@@ -598,6 +604,7 @@ static void nooks_track_forget(struct nooks_domain *dom, bool devres_only)
 void nooks_track_forget_all(struct nooks_domain *dom)
 {
 	nooks_track_forget(dom, false);
+	nooks_quarantine_flush(dom);
 	dom->track.lost = 0;
 }
 
@@ -651,6 +658,7 @@ void nooks_track_show(struct nooks_domain *dom, struct seq_file *m)
 			   count[nooks_types[i]->id]);
 	mutex_unlock(&nooks_types_lock);
 	seq_printf(m, "total %u\nlost %u\n", total, lost);
+	nooks_quarantine_show(dom, m);
 }
 
 int nooks_track_init_types(void)

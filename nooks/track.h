@@ -50,6 +50,10 @@ struct nooks_obj;
  *	the device is unbound (nooks_track_forget_devres())
  * @release: free one object without calling the driver (process context);
  *	never called for a @devres type
+ * @hold: optional: may an object the driver frees wait in the domain's
+ *	quarantine (nooks/quarantine.c) before it is freed? Any context.
+ * @free_any: frees an object the quarantine held; any context (required
+ *	with @hold)
  * @id: index given by nooks_obj_types_register(); private to track.c
  * @seq: registration order; private to track.c
  *
@@ -63,6 +67,8 @@ struct nooks_obj_type {
 	bool dma;
 	bool devres;
 	void (*release)(struct nooks_domain *dom, const struct nooks_obj *obj);
+	bool (*hold)(const struct nooks_obj *obj);
+	void (*free_any)(const struct nooks_obj *obj);
 	unsigned int id;
 	unsigned int seq;
 };
@@ -86,6 +92,31 @@ struct nooks_obj {
 
 #define NOOKS_TRACK_BITS 10
 
+/* Objects a domain's quarantine holds (nooks/quarantine.c). */
+#define NOOKS_QUARANTINE_SLOTS	64
+/* Objects the driver handed to the kernel that a domain remembers. */
+#define NOOKS_PASSED_SLOTS	256
+
+/**
+ * struct nooks_quarantine - objects the driver freed, not freed yet
+ * @next: slot the next object goes to (the oldest one when full)
+ * @held: slots in use
+ * @bucket: objects held per hash of their key (a fast "not held")
+ * @slot: the objects, in a ring
+ * @passed_next: slot of @passed the next hand-over goes to
+ * @passed: the last objects the driver handed to the kernel (keys)
+ * @passed_type: their types
+ */
+struct nooks_quarantine {
+	unsigned int next;
+	unsigned int held;
+	u8 bucket[NOOKS_QUARANTINE_SLOTS];
+	struct nooks_obj slot[NOOKS_QUARANTINE_SLOTS];
+	unsigned int passed_next;
+	unsigned long passed[NOOKS_PASSED_SLOTS];
+	const struct nooks_obj_type *passed_type[NOOKS_PASSED_SLOTS];
+};
+
 /**
  * struct nooks_track - the tracked resources of one domain
  * @lock: protects the table (taken with interrupts off)
@@ -93,6 +124,7 @@ struct nooks_obj {
  * @count: live objects per type
  * @total: live objects
  * @lost: objects that could not be recorded (allocation failure)
+ * @quarantine: objects the driver freed, held back (under @lock)
  */
 struct nooks_track {
 	spinlock_t lock;
@@ -100,6 +132,7 @@ struct nooks_track {
 	unsigned int count[NOOKS_OBJ_TYPES_MAX];
 	unsigned int total;
 	unsigned int lost;
+	struct nooks_quarantine quarantine;
 };
 
 int nooks_obj_types_register(struct nooks_obj_type * const *types,
@@ -108,6 +141,28 @@ void nooks_obj_types_unregister(struct nooks_obj_type * const *types,
 				unsigned int n);
 
 void nooks_track_init(struct nooks_track *t);
+
+/**
+ * enum nooks_free_verdict - what a free wrapper does with the object
+ * @NOOKS_FREE_NOW: free it (the driver owned it and it cannot be held,
+ *	or it is not tracked: not known to be the driver's)
+ * @NOOKS_FREE_HELD: nothing: the quarantine holds it
+ * @NOOKS_FREE_BAD: nothing: it was freed already; the domain has failed
+ */
+enum nooks_free_verdict {
+	NOOKS_FREE_NOW,
+	NOOKS_FREE_HELD,
+	NOOKS_FREE_BAD,
+};
+
+int nooks_track_free(struct nooks_domain *dom,
+		     const struct nooks_obj_type *type, unsigned long key,
+		     unsigned long ip);
+bool nooks_track_passed(struct nooks_domain *dom,
+			const struct nooks_obj_type *type, unsigned long key,
+			unsigned long ip);
+void nooks_quarantine_flush(struct nooks_domain *dom);
+void nooks_quarantine_show(struct nooks_domain *dom, struct seq_file *m);
 int nooks_track_add(struct nooks_domain *dom,
 		    const struct nooks_obj_type *type, unsigned long key,
 		    unsigned long a0, unsigned long a1, unsigned long a2);

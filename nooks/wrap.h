@@ -76,6 +76,8 @@ NOOKS_RELEASE(pci_enable);
 NOOKS_RELEASE(vmalloc);
 NOOKS_RELEASE(pages);
 NOOKS_RELEASE(kmalloc);
+bool nooks_kmalloc_hold(const struct nooks_obj *obj);
+void nooks_kmalloc_free_any(const struct nooks_obj *obj);
 NOOKS_RELEASE(devm_irq);
 NOOKS_RELEASE(devm_kmalloc);
 NOOKS_RELEASE(pcim_enable);

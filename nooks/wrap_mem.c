@@ -79,23 +79,41 @@ static void nooks_untrack(struct nooks_domain *dom,
 		nooks_track_del_any(type, key);
 }
 
+/*
+ * Slab memory the driver frees goes through the quarantine
+ * (quarantine.c): a second free of it fails the driver instead of
+ * reaching the allocator.
+ */
 static void nooks_kfree(const void *p)
 {
-	if (!ZERO_OR_NULL_PTR(p))
-		nooks_untrack(nooks_caller_domain(), &nooks_obj_kmalloc,
-			      (unsigned long)p);
+	if (!ZERO_OR_NULL_PTR(p) &&
+	    nooks_track_free(nooks_caller_domain(), &nooks_obj_kmalloc,
+			     (unsigned long)p, _RET_IP_) != NOOKS_FREE_NOW)
+		return;
 	kfree(p);
 }
 
 static void nooks_kmem_cache_free(struct kmem_cache *s, void *p)
 {
-	if (p)
-		nooks_untrack(nooks_caller_domain(), &nooks_obj_kmalloc,
-			      (unsigned long)p);
+	if (p &&
+	    nooks_track_free(nooks_caller_domain(), &nooks_obj_kmalloc,
+			     (unsigned long)p, _RET_IP_) != NOOKS_FREE_NOW)
+		return;
 	kmem_cache_free(s, p);
 }
 
 NOOKS_RELEASE(kmalloc)
+{
+	nooks_kmalloc_free_any(obj);
+}
+
+/* up to a page: the quarantine holds at most 64 of them (quarantine.c) */
+bool nooks_kmalloc_hold(const struct nooks_obj *obj)
+{
+	return ksize((void *)obj->key) <= PAGE_SIZE;
+}
+
+void nooks_kmalloc_free_any(const struct nooks_obj *obj)
 {
 	struct kmem_cache *cache = (struct kmem_cache *)obj->a[0];
 

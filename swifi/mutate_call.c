@@ -5,12 +5,15 @@
  * redirected to.
  *
  * The "free" and "overrun" faults redirect one call site of the driver to
- * a stand-in in this file that calls the kernel function the site called
- * (the kernel's own, not a nooks wrapper, so an isolated driver's tracker
- * never owns the block that is freed behind its back) and commits the
- * fault once, after a seeded number of calls:
+ * a stand-in in this file that makes the call the site made (in an
+ * isolated driver the nooks wrapper, so that the tracker owns the block
+ * as it owns the driver's others) and commits the fault once, after a
+ * seeded number of calls:
  *
- *   free     the block returned is freed again 0-255 ms later
+ *   free     the block returned is freed 0-255 ms later behind the
+ *            driver's back, as the driver's own premature free would
+ *            free it (through the wrapper of the free function, so that
+ *            an isolated driver's tracker and quarantine see it)
  *   overrun  the copy is made 50% (plus one byte) longer
  *
  * Only one site in the whole kernel is redirected at a time.
@@ -29,6 +32,7 @@
 
 #include "bind.h"
 #include "domain.h"
+#include "iface.h"
 #include "mutate.h"
 
 struct nooks_callee {
@@ -37,19 +41,38 @@ struct nooks_callee {
 	void (*release)(void *p);	/* for NOOKS_CALLEE_FREEABLE */
 };
 
+static void *nooks_release_wrapper(void);
+
+/* the driver's free: its wrapper when nooks interposes on it */
 static void nooks_release_kfree(void *p)
 {
-	kfree(p);
+	void (*free)(const void *p) = nooks_release_wrapper();
+
+	if (free)
+		free(p);
+	else
+		kfree(p);
 }
 
 static void nooks_release_vfree(void *p)
 {
-	vfree(p);
+	void (*free)(const void *p) = nooks_release_wrapper();
+
+	if (free)
+		free(p);
+	else
+		vfree(p);
 }
 
 static void nooks_release_skb(void *p)
 {
-	dev_kfree_skb_any(p);
+	void (*free)(struct sk_buff *skb, enum skb_free_reason why);
+
+	free = nooks_release_wrapper();
+	if (free)
+		free(p, SKB_REASON_DROPPED);
+	else
+		dev_kfree_skb_any(p);
 }
 
 static void nooks_release_frag(void *p)
@@ -180,10 +203,24 @@ typedef unsigned long (*nooks_fn6_t)(unsigned long, unsigned long,
 				     unsigned long, unsigned long,
 				     unsigned long, unsigned long);
 
+/* The kernel function each release above calls for the driver. */
+static const char *nooks_release_sym(void (*release)(void *p))
+{
+	if (release == nooks_release_kfree)
+		return "kfree";
+	if (release == nooks_release_vfree)
+		return "vfree";
+	if (release == nooks_release_skb)
+		return "__dev_kfree_skb_any";
+	return NULL;
+}
+
 /**
  * struct nooks_redirect - the one redirected call site
  * @dom: its domain, NULL when no site is redirected
- * @fn: the kernel function the site called
+ * @fn: what the site called: the kernel function, or its nooks wrapper
+ *	in an isolated driver
+ * @free_fn: the wrapper of the kernel function @release calls, or NULL
  * @release: frees what @fn returned (free fault)
  * @after: calls to let pass before the fault
  * @hits: calls seen
@@ -196,6 +233,7 @@ typedef unsigned long (*nooks_fn6_t)(unsigned long, unsigned long,
 static struct nooks_redirect {
 	struct nooks_domain *dom;
 	nooks_fn6_t fn;
+	void *free_fn;
 	void (*release)(void *p);
 	unsigned long after;
 	atomic_long_t hits;
@@ -207,6 +245,11 @@ static struct nooks_redirect {
 } nooks_redir;
 
 static DEFINE_MUTEX(nooks_redirect_lock);
+
+static void *nooks_release_wrapper(void)
+{
+	return READ_ONCE(nooks_redir.free_fn);
+}
 
 /* Is this the call that commits the fault? */
 static bool nooks_redirect_fires(void)
@@ -221,7 +264,8 @@ static void nooks_redirect_free_fn(struct work_struct *w)
 {
 	void *p = xchg(&nooks_redir.victim, NULL);
 
-	if (p) {
+	/* a failed driver's blocks are the restart's to free */
+	if (p && READ_ONCE(nooks_redir.dom->state) == NOOKS_STATE_RUNNING) {
 		pr_info("premature free of %p\n", p);
 		nooks_redir.release(p);
 	}
@@ -278,12 +322,17 @@ int nooks_redirect_arm(struct nooks_domain *dom, const struct insn *insn,
 {
 	const struct nooks_callee *c;
 	unsigned long fn, to, next;
+	void *free_fn;
 	long disp;
 	int ret = 0;
 
 	c = nooks_callee_of(dom, insn, &fn);
 	if (!c || (!overrun && !c->release))
 		return -EINVAL;
+	/* the stand-in calls what the site calls (a wrapper when isolated) */
+	fn = (unsigned long)insn->kaddr + insn->length +
+	     (long)insn->immediate.value;
+	free_fn = overrun ? NULL : nooks_iface_wrapper(nooks_release_sym(c->release));
 	to = overrun ? (unsigned long)nooks_overrun_standin :
 		       (unsigned long)nooks_free_standin;
 	next = (unsigned long)insn->kaddr + insn->length;
@@ -299,6 +348,7 @@ int nooks_redirect_arm(struct nooks_domain *dom, const struct insn *insn,
 	/* a stand-in still running from the previous site reads only fn */
 	WRITE_ONCE(nooks_redir.fn, (nooks_fn6_t)fn);
 	nooks_redir.release = c->release;
+	WRITE_ONCE(nooks_redir.free_fn, free_fn);
 	nooks_redir.after = hash_long(seed ^ 0x27d4eb2dUL, 32) % 16;
 	nooks_redir.delay_ms = hash_long(seed ^ 0x165667b1UL, 32) % 256;
 	atomic_long_set(&nooks_redir.hits, 0);

@@ -27,11 +27,31 @@ static struct sk_buff *nooks_skb_held(struct nooks_domain *dom,
 	return skb;
 }
 
-/* the driver gave @skb away (to the stack, or freed it) */
+/* __skb_pad() freed @skb: it is gone */
 static void nooks_skb_gone(struct nooks_domain *dom, struct sk_buff *skb)
 {
 	if (skb && dom)
 		nooks_track_del(dom, &nooks_net_obj_skb, (unsigned long)skb, NULL);
+}
+
+/*
+ * The driver frees @skb: false when the quarantine took it, or when it was
+ * freed already (the driver failed); true when it is to be freed now.
+ */
+static bool nooks_skb_free(struct nooks_domain *dom, struct sk_buff *skb,
+			   unsigned long ip)
+{
+	return !skb || nooks_track_free(dom, &nooks_net_obj_skb,
+					(unsigned long)skb, ip) ==
+		       NOOKS_FREE_NOW;
+}
+
+/* The driver passes @skb up the stack: false when it had freed it. */
+static bool nooks_skb_pass(struct nooks_domain *dom, struct sk_buff *skb,
+			   unsigned long ip)
+{
+	return !skb || nooks_track_passed(dom, &nooks_net_obj_skb,
+					  (unsigned long)skb, ip);
 }
 
 static struct sk_buff *nooks_netdev_alloc_skb(struct net_device *dev,
@@ -63,53 +83,56 @@ static struct sk_buff *nooks_napi_build_skb(void *data, unsigned int frag_size)
 static gro_result_t nooks_napi_gro_receive(struct napi_struct *napi,
 					   struct sk_buff *skb)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
+	if (!nooks_skb_pass(nooks_caller_domain(), skb, _RET_IP_))
+		return GRO_CONSUMED;
 	return napi_gro_receive(napi, skb);
 }
 
 static int nooks_netif_receive_skb(struct sk_buff *skb)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
+	if (!nooks_skb_pass(nooks_caller_domain(), skb, _RET_IP_))
+		return NET_RX_DROP;
 	return netif_receive_skb(skb);
 }
 
 static int nooks_netif_rx(struct sk_buff *skb)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
+	if (!nooks_skb_pass(nooks_caller_domain(), skb, _RET_IP_))
+		return NET_RX_DROP;
 	return netif_rx(skb);
 }
 
 static void nooks_kfree_skb_reason(struct sk_buff *skb,
 				   enum skb_drop_reason reason)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
-	kfree_skb_reason(skb, reason);
+	if (nooks_skb_free(nooks_caller_domain(), skb, _RET_IP_))
+		kfree_skb_reason(skb, reason);
 }
 
 static void nooks_consume_skb(struct sk_buff *skb)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
-	consume_skb(skb);
+	if (nooks_skb_free(nooks_caller_domain(), skb, _RET_IP_))
+		consume_skb(skb);
 }
 
 static void nooks_napi_consume_skb(struct sk_buff *skb, int budget)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
-	napi_consume_skb(skb, budget);
+	if (nooks_skb_free(nooks_caller_domain(), skb, _RET_IP_))
+		napi_consume_skb(skb, budget);
 }
 
 static void nooks_dev_kfree_skb_any(struct sk_buff *skb,
 				    enum skb_free_reason reason)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
-	__dev_kfree_skb_any(skb, reason);
+	if (nooks_skb_free(nooks_caller_domain(), skb, _RET_IP_))
+		__dev_kfree_skb_any(skb, reason);
 }
 
 static void nooks_dev_kfree_skb_irq(struct sk_buff *skb,
 				    enum skb_free_reason reason)
 {
-	nooks_skb_gone(nooks_caller_domain(), skb);
-	__dev_kfree_skb_irq(skb, reason);
+	if (nooks_skb_free(nooks_caller_domain(), skb, _RET_IP_))
+		__dev_kfree_skb_irq(skb, reason);
 }
 
 /* __skb_pad() frees the buffer when it fails and is told to */
@@ -128,6 +151,17 @@ static NOOKS_RELEASE(net_skb)
 	kfree_skb((struct sk_buff *)obj->key);
 }
 
+/* a receive buffer of the driver's own may wait in the quarantine */
+static bool nooks_net_skb_hold(const struct nooks_obj *obj)
+{
+	return !obj->a[0];
+}
+
+static void nooks_net_skb_free_any(const struct nooks_obj *obj)
+{
+	dev_kfree_skb_any((struct sk_buff *)obj->key);
+}
+
 /*
  * Data the device may still DMA into: released once it is reset. a[0] and
  * a[1] of a buffer the kernel gave to transmit: jiffies (| 1) when it was
@@ -137,6 +171,7 @@ static NOOKS_RELEASE(net_skb)
 struct nooks_obj_type nooks_net_obj_skb = {
 	.name = "skb", .stage = NOOKS_STAGE_HW, .dma = true,
 	.release = nooks_net_skb_release,
+	.hold = nooks_net_skb_hold, .free_any = nooks_net_skb_free_any,
 };
 EXPORT_SYMBOL_GPL(nooks_net_obj_skb);
 

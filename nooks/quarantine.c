@@ -141,7 +141,9 @@ static struct nooks_domain *nooks_free_owner(const struct nooks_obj_type *type,
 	list_for_each_entry_rcu(dom, &nooks_domains, node) {
 		if (nooks_quarantine_has(dom, type, key) ||
 		    nooks_track_get(dom, type, key, &obj) ||
-		    (type->hold && nooks_passed_has(dom, type, key))) {
+		    (type->hold &&
+		     READ_ONCE(dom->state) == NOOKS_STATE_RUNNING &&
+		     nooks_passed_has(dom, type, key))) {
 			found = dom;
 			break;
 		}
@@ -254,6 +256,9 @@ EXPORT_SYMBOL_GPL(nooks_track_passed);
  * @dom: the domain; its device cannot reach the objects any more (reset,
  *	or the driver stopped being isolated and freed them itself)
  *
+ * The record of objects handed to the kernel is cleared too: a restarted
+ * or native driver starts with none.
+ *
  * Context: process context.
  */
 void nooks_quarantine_flush(struct nooks_domain *dom)
@@ -272,6 +277,12 @@ void nooks_quarantine_flush(struct nooks_domain *dom)
 		if (obj.type)
 			obj.type->free_any(&obj);
 	}
+	/* the memory handed over is the kernel's, whoever frees it now */
+	spin_lock_irqsave(&dom->track.lock, flags);
+	memset(q->passed, 0, sizeof(q->passed));
+	memset(q->passed_type, 0, sizeof(q->passed_type));
+	q->passed_next = 0;
+	spin_unlock_irqrestore(&dom->track.lock, flags);
 }
 
 /**

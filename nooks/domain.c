@@ -429,9 +429,11 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 					  NOOKS_STATE_UNLOADED);
 }
 
+static const struct nooks_domain_ops *nooks_shadow_ops;
+
 /*
  * Isolate or de-isolate a loaded driver: unbind its devices, switch, bind
- * them again. Caller holds dom->ctl.
+ * them again (their class objects are made anew). Caller holds dom->ctl.
  */
 static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 {
@@ -468,7 +470,208 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 	return ret;
 }
 
-static const struct nooks_domain_ops *nooks_shadow_ops;
+
+/**
+ * nooks_domain_switch_method() - what a switch to or from mode off would do
+ * @dom: the domain, its ctl held
+ *
+ * Return: NOOKS_SWITCH_LIVE when the recovery layer can keep every
+ * kernel-visible object of the driver's bound devices through a planned
+ * restart, NOOKS_SWITCH_NONE when no device is bound (nothing to keep),
+ * else NOOKS_SWITCH_REBIND.
+ */
+int nooks_domain_switch_method(struct nooks_domain *dom)
+{
+	const struct nooks_domain_ops *sops = READ_ONCE(nooks_shadow_ops);
+	struct nooks_devlist devs;
+	int state = READ_ONCE(dom->state);
+	bool bound;
+
+	lockdep_assert_held(&dom->ctl);
+	if (!dom->mod)
+		return NOOKS_SWITCH_NONE;
+	nooks_pci_find_driver(dom);
+	if (nooks_pci_hold_devices(dom, &devs))
+		return NOOKS_SWITCH_REBIND;
+	bound = devs.n;
+	nooks_pci_put_devices(&devs);
+	if (!bound)
+		return NOOKS_SWITCH_NONE;
+	if (sops && sops->live && sops->quiesce && sops->resume &&
+	    ((state == NOOKS_STATE_NATIVE && dom->mode == NOOKS_MODE_OFF) ||
+	     state == NOOKS_STATE_RUNNING) && sops->live(dom))
+		return NOOKS_SWITCH_LIVE;
+	return NOOKS_SWITCH_REBIND;
+}
+
+/* End @phase of the switch at local_clock() and begin the next one. */
+static void nooks_switch_phase_end(struct nooks_domain *dom, int phase, u64 *t)
+{
+	u64 now = local_clock();
+
+	dom->last_switch.ns[phase] = now - *t;
+	*t = now;
+}
+
+/*
+ * The re-probe of a planned restart failed: nothing of the driver's is
+ * left bound, what the recovery layer kept goes too.
+ */
+static void nooks_switch_abandon(struct nooks_domain *dom,
+				 const struct nooks_domain_ops *sops)
+{
+	nooks_track_release_all(dom, NULL);
+	nooks_track_forget_devres(dom);
+	nooks_cb_del_domain(dom);
+	WRITE_ONCE(dom->state, NOOKS_STATE_FAILSTOP);
+	if (sops->stopped)
+		sops->stopped(dom);
+}
+
+/*
+ * The driver faulted in its close or remove during a switch (the fault
+ * was contained, no recovery scheduled: the switch is a restart already):
+ * what it held is released as a recovery would, after its calls left.
+ */
+static void nooks_switch_failed(struct nooks_domain *dom)
+{
+	if (nooks_restart_drain(dom))
+		pr_warn("%s: %d calls still in the driver\n", dom->name,
+			atomic_read(&dom->inflight));
+	nooks_locks_release(dom, U64_MAX);
+	nooks_sleeplocks_release(dom, U64_MAX);
+}
+
+/*
+ * Switch a loaded driver with bound devices to or from mode off without
+ * its devices' users noticing: a planned restart. The recovery layer
+ * (shadow mode, whatever the target) takes over the class objects and
+ * stands in; the driver closes and removes its devices as protected
+ * calls while the layer keeps the objects; the devices are bound again,
+ * isolated or (to mode off) natively with the text still bound so that
+ * the layer can hand the kept objects to the probe; the layer replays
+ * the logged state and hands the devices back. Caller holds dom->ctl and
+ * a reference on the module; nooks_domain_switch_method() said LIVE.
+ *
+ * A fault of the driver in its close or remove is contained and counted;
+ * the switch goes on as the driver's restart (what it acquired before it
+ * was isolated is not tracked, and what it did not free before the fault
+ * is left behind). A failed re-probe leaves the driver fail-stopped, its
+ * devices unbound (-EIO).
+ */
+static int nooks_domain_switch_live(struct nooks_domain *dom, int mode)
+{
+	const struct nooks_domain_ops *sops = READ_ONCE(nooks_shadow_ops);
+	struct nooks_switch *sw = &dom->last_switch;
+	bool native = mode == NOOKS_MODE_OFF;
+	int old = dom->mode;
+	struct nooks_devlist devs;
+	u64 t0, t;
+	int ret;
+
+	lockdep_assert_held(&dom->ctl);
+	memset(sw, 0, sizeof(*sw));
+	sw->method = NOOKS_SWITCH_LIVE;
+	t0 = local_clock();
+	t = t0;
+	ret = nooks_pci_hold_devices(dom, &devs);
+	if (ret)
+		return ret;
+	/* the shadow stands in through the switch, whatever the target */
+	if (old != NOOKS_MODE_SHADOW) {
+		rcu_assign_pointer(dom->ops, sops);
+		WRITE_ONCE(dom->mode, NOOKS_MODE_SHADOW);
+		WRITE_ONCE(dom->adopting, old == NOOKS_MODE_OFF);
+		if (sops->attach)
+			sops->attach(dom);
+	}
+	/*
+	 * A fault from now on is handled here, not by a recovery. From off,
+	 * the driver is closed natively before its call sites are bound: a
+	 * running driver would pair a call made before the binding with one
+	 * made after (a lock taken natively, released through a wrapper).
+	 */
+	dom->restarting = true;
+	ret = sops->quiesce(dom);
+	if (ret)
+		pr_warn("%s: switch: not every device was taken over (%d)\n",
+			dom->name, ret);
+	if (old == NOOKS_MODE_OFF) {
+		ret = nooks_domain_attach(dom);
+		if (ret)
+			goto err_attach;
+	}
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_STOP, &t);
+	nooks_pci_unbind_devices(dom, &devs);
+	if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
+		nooks_switch_failed(dom);
+	/* what the driver left: leaked, or made before it was isolated */
+	nooks_track_release_all(dom, sops->keep);
+	nooks_cb_del_domain(dom);
+	nooks_quarantine_flush(dom);
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_REMOVE, &t);
+
+	if (native) {
+		/* native probe; its calls to the kernel pass through */
+		nooks_pci_unwrap_driver(dom);
+		WRITE_ONCE(dom->mode, NOOKS_MODE_OFF);
+	}
+	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
+	ret = nooks_pci_bind_devices(&devs);
+	dom->restarting = false;
+	WRITE_ONCE(dom->adopting, false);
+	if (!ret && READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
+		ret = -EIO;
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_PROBE, &t);
+	if (!ret)
+		ret = sops->resume(dom, native);
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_REPLAY, &t);
+	if (ret) {
+		nooks_switch_abandon(dom, sops);
+		pr_err("%s: driver did not come back from the switch (%d): fail-stopped\n",
+		       dom->name, ret);
+		if (native) {
+			if (sops->detach)
+				sops->detach(dom);
+			RCU_INIT_POINTER(dom->ops, NULL);
+			nooks_domain_detach(dom);
+		}
+		ret = -EIO;
+		goto out;
+	}
+
+	if (mode != NOOKS_MODE_SHADOW) {
+		if (sops->detach)
+			sops->detach(dom);
+		RCU_INIT_POINTER(dom->ops, NULL);
+	}
+	if (native) {
+		nooks_domain_detach(dom);
+		pr_info("%s: native, devices kept\n", dom->name);
+	} else {
+		WRITE_ONCE(dom->mode, mode);
+		pr_info("%s: %s, devices kept\n", dom->name,
+			nooks_mode_name(mode));
+	}
+	sw->ok = true;
+out:
+	sw->total_ns = local_clock() - t0;
+	return ret;
+
+err_attach:
+	/*
+	 * The call sites could not be bound after the driver closed its
+	 * devices: they stay closed, the shadow standing in (mode shadow,
+	 * state native); a switch to off then rebinds them.
+	 */
+	dom->restarting = false;
+	WRITE_ONCE(dom->adopting, false);
+	nooks_pci_put_devices(&devs);
+	pr_err("%s: cannot isolate the closed driver (%d): its devices stay closed\n",
+	       dom->name, ret);
+	sw->total_ns = local_clock() - t0;
+	return ret;
+}
 
 /**
  * nooks_shadow_register() - plug a recovery layer (shadow drivers) in
@@ -545,6 +748,16 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		goto out;
 	}
 	old = dom->mode;
+	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF) &&
+	    nooks_domain_switch_method(dom) == NOOKS_SWITCH_LIVE) {
+		if (!try_module_get(dom->mod)) {
+			ret = -EBUSY;
+			goto out;
+		}
+		ret = nooks_domain_switch_live(dom, mode);
+		module_put(dom->mod);
+		goto out;
+	}
 	if (nooks_hook(dom, detach))
 		nooks_domain_ops(dom)->detach(dom);
 	rcu_assign_pointer(dom->ops, mode == NOOKS_MODE_SHADOW ?
@@ -552,12 +765,18 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 	/* wrappers serve a driver only while its mode is not off */
 	WRITE_ONCE(dom->mode, mode);
 	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF)) {
+		u64 t0 = local_clock();
+
 		if (!try_module_get(dom->mod)) {
 			ret = -EBUSY;
 		} else {
 			ret = nooks_domain_switch(dom, mode != NOOKS_MODE_OFF);
 			module_put(dom->mod);
 		}
+		memset(&dom->last_switch, 0, sizeof(dom->last_switch));
+		dom->last_switch.method = NOOKS_SWITCH_REBIND;
+		dom->last_switch.total_ns = local_clock() - t0;
+		dom->last_switch.ok = !ret;
 		if (ret) {
 			/* back to the old mode, with its hooks */
 			WRITE_ONCE(dom->mode, old);

@@ -79,6 +79,36 @@ struct nooks_recovery {
 	bool ok;
 };
 
+/* Phases of a planned restart (a switch of mode), in struct nooks_switch. */
+enum nooks_switch_phase {
+	NOOKS_SWITCH_STOP,	/* stand in, the driver closes its devices */
+	NOOKS_SWITCH_REMOVE,	/* the driver's remove, class objects kept */
+	NOOKS_SWITCH_PROBE,	/* the driver probes into the kept objects */
+	NOOKS_SWITCH_REPLAY,	/* state replayed, devices handed back */
+	NOOKS_SWITCH_NR,
+};
+
+/* How the last switch to or from mode off treated the bound devices. */
+enum nooks_switch_method {
+	NOOKS_SWITCH_NONE,	/* none yet, or no device bound */
+	NOOKS_SWITCH_LIVE,	/* kept: a planned restart, nothing lost */
+	NOOKS_SWITCH_REBIND,	/* unbound and bound again: new objects */
+};
+
+/**
+ * struct nooks_switch - timing of the last switch to or from mode off
+ * @ns: duration of each enum nooks_switch_phase (live switch), in ns
+ * @total_ns: the whole switch
+ * @method: enum nooks_switch_method
+ * @ok: it succeeded
+ */
+struct nooks_switch {
+	u64 ns[NOOKS_SWITCH_NR];
+	u64 total_ns;
+	int method;
+	bool ok;
+};
+
 /**
  * struct nooks_fault_info - what the last contained fault was
  * @kind: enum nooks_fault_kind
@@ -129,6 +159,18 @@ struct nooks_fault_info {
  * @recover: after the re-probe: replay the logged state and hand the
  *	devices back; non-zero fail-stops the driver
  * @stopped: the driver was left fail-stopped (restart failed or refused)
+ * @live: could every kernel-visible object of the driver's bound devices
+ *	be kept through a planned restart (a switch to or from mode off
+ *	that the devices' users do not notice)? Called in any mode.
+ * @quiesce: a planned restart begins, the driver running and isolated:
+ *	take over the driver's class objects (those it made before it was
+ *	isolated too), stand in for it, close its devices through its own
+ *	entry points and keep the objects; the driver's remove, run next,
+ *	leaves them registered
+ * @resume: after the planned re-probe: replay the logged state and hand
+ *	the devices back (no recovery is counted); with @native the probe ran
+ *	with the driver no longer isolated, and the layer lets go of the
+ *	devices once they are handed back
  */
 struct nooks_domain_ops {
 	void (*attach)(struct nooks_domain *dom);
@@ -139,6 +181,9 @@ struct nooks_domain_ops {
 	int (*restart)(struct nooks_domain *dom);
 	int (*recover)(struct nooks_domain *dom);
 	void (*stopped)(struct nooks_domain *dom);
+	bool (*live)(struct nooks_domain *dom);
+	int (*quiesce)(struct nooks_domain *dom);
+	int (*resume)(struct nooks_domain *dom, bool native);
 };
 
 /**
@@ -175,12 +220,17 @@ struct nooks_domain_ops {
  * @track: resources the driver holds
  * @recover_work: runs the restart in process context
  * @restarting: the driver is being re-probed: a failure now is final
+ * @adopting: the driver was isolated while it ran (a live switch from
+ *	mode off) and is not re-probed yet: what it frees may be memory
+ *	the kernel handed it untracked, so frees are not judged against
+ *	what it handed over
  * @resumed_ns: local_clock() when a class restarting the driver in place
  *	let it be entered again (nooks_restart_resume()), for the phases
  * @failures: contained faults
  * @recoveries: successful restarts
  * @last_fault: the last contained fault
  * @last: timing of the last recovery
+ * @last_switch: timing of the last switch to or from mode off
  * @ops: recovery layer hooks (shadow mode); written under @ctl, read
  *	under @ctl or (for @failed) RCU
  * @ops_data: private data of that layer
@@ -214,11 +264,13 @@ struct nooks_domain {
 	struct nooks_track track;
 	struct work_struct recover_work;
 	bool restarting;
+	bool adopting;
 	u64 resumed_ns;
 	atomic_t failures;
 	atomic_t recoveries;
 	struct nooks_fault_info last_fault;
 	struct nooks_recovery last;
+	struct nooks_switch last_switch;
 	const struct nooks_domain_ops __rcu *ops;
 	void *ops_data;
 	unsigned long ifaces;
@@ -237,6 +289,7 @@ struct nooks_domain *nooks_domain_find(const char *name);
 struct nooks_domain *nooks_domain_create(const char *name);
 void nooks_domain_destroy(struct nooks_domain *dom);
 int nooks_domain_set_mode(struct nooks_domain *dom, int mode);
+int nooks_domain_switch_method(struct nooks_domain *dom);
 struct nooks_domain *nooks_domain_of_ip(unsigned long ip);
 bool nooks_domain_in_text(struct nooks_domain *dom, unsigned long ip);
 struct nooks_domain *nooks_domain_of_caller(unsigned long ret_ip);

@@ -87,6 +87,13 @@ static bool nooks_passed_has(struct nooks_domain *dom,
 	unsigned long flags;
 	bool found;
 
+	/*
+	 * A driver isolated while it runs frees what the kernel handed it
+	 * before its ops were wrapped: untracked, it may sit where an
+	 * object it handed over was (freed by the kernel since).
+	 */
+	if (READ_ONCE(dom->adopting))
+		return false;
 	spin_lock_irqsave(&dom->track.lock, flags);
 	found = nooks_passed_find(&dom->track.quarantine, type, key);
 	spin_unlock_irqrestore(&dom->track.lock, flags);

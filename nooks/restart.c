@@ -96,7 +96,13 @@ static void nooks_phase_end(struct nooks_timer *tm, int phase)
 	nooks_phase_end_at(tm, phase, local_clock());
 }
 
-static int nooks_restart_wait(struct nooks_domain *dom)
+/**
+ * nooks_restart_drain() - wait for the calls still in a failed driver
+ * @dom: the domain
+ *
+ * Return: 0, or -ETIMEDOUT after the module's wait_ms.
+ */
+int nooks_restart_drain(struct nooks_domain *dom)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(wait_ms);
 
@@ -187,7 +193,7 @@ static void nooks_restart_work(struct work_struct *work)
 	WRITE_ONCE(dom->state, NOOKS_STATE_RECOVERING);
 	nooks_phase_end(&tm, NOOKS_PHASE_STOP);
 
-	ret = nooks_restart_wait(dom);
+	ret = nooks_restart_drain(dom);
 	if (ret)
 		pr_warn("%s: %d calls still in the driver after %u ms\n",
 			dom->name, atomic_read(&dom->inflight), wait_ms);

@@ -10,6 +10,7 @@ struct nooks_domain;
 void nooks_restart_init(struct nooks_domain *dom);
 void nooks_restart_schedule(struct nooks_domain *dom);
 void nooks_restart_cancel(struct nooks_domain *dom);
+int nooks_restart_drain(struct nooks_domain *dom);
 int nooks_restart_wq_init(void);
 void nooks_restart_wq_exit(void);
 

@@ -16,6 +16,16 @@
  *     |-- classes          driver classes whose calls are interposed
  *     |-- members          the modules the domain covers: the driver, then
  *     |                    the helper modules running code for it
+ *     |-- switch           what a switch to or from off would do to the
+ *     |                    bound devices: live | rebind | unbound
+ *     |-- last_switch/
+ *     |   |-- method       live | rebind | none
+ *     |   |-- stop_us      live: stand-in, driver closed its devices
+ *     |   |-- remove_us    live: driver's remove, objects kept
+ *     |   |-- probe_us     live: driver probed into the kept objects
+ *     |   |-- replay_us    live: state replayed, devices handed back
+ *     |   |-- total_us     the whole switch
+ *     |   `-- ok           1 if it succeeded
  *     `-- last_recovery/
  *         |-- stop_us      fault to device quiesced and callers held
  *         |-- wait_us      calls in flight drained
@@ -111,7 +121,27 @@ static ssize_t members_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return nooks_group_show(to_dom(kobj), buf, PAGE_SIZE);
 }
 
+static const char * const nooks_switch_names[] = {
+	[NOOKS_SWITCH_NONE]	= "none",
+	[NOOKS_SWITCH_LIVE]	= "live",
+	[NOOKS_SWITCH_REBIND]	= "rebind",
+};
+
+static ssize_t switch_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct nooks_domain *dom = to_dom(kobj);
+	int method;
+
+	mutex_lock(&dom->ctl);
+	method = nooks_domain_switch_method(dom);
+	mutex_unlock(&dom->ctl);
+	return sysfs_emit(buf, "%s\n", method == NOOKS_SWITCH_NONE ? "unbound" :
+			  nooks_switch_names[method]);
+}
+
 static struct kobj_attribute mode_attr = __ATTR_RW(mode);
+static struct kobj_attribute switch_attr = __ATTR_RO(switch);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute failures_attr = __ATTR_RO(failures);
 static struct kobj_attribute recoveries_attr = __ATTR_RO(recoveries);
@@ -129,6 +159,7 @@ static struct attribute *nooks_domain_attrs[] = {
 	&objects_attr.attr,
 	&classes_attr.attr,
 	&members_attr.attr,
+	&switch_attr.attr,
 	NULL,
 };
 
@@ -185,9 +216,69 @@ static const struct attribute_group nooks_recovery_group = {
 	.attrs = nooks_recovery_attrs,
 };
 
+#define NOOKS_SWITCH_ATTR(name, phase)					\
+static ssize_t sw_##name##_show(struct kobject *kobj,			\
+				struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n",				\
+		div_u64(to_dom(kobj)->last_switch.ns[phase],	\
+			NSEC_PER_USEC));				\
+}									\
+static struct kobj_attribute sw_##name##_attr =				\
+	__ATTR(name##_us, 0444, sw_##name##_show, NULL)
+
+NOOKS_SWITCH_ATTR(stop, NOOKS_SWITCH_STOP);
+NOOKS_SWITCH_ATTR(remove, NOOKS_SWITCH_REMOVE);
+NOOKS_SWITCH_ATTR(probe, NOOKS_SWITCH_PROBE);
+NOOKS_SWITCH_ATTR(replay, NOOKS_SWITCH_REPLAY);
+
+static ssize_t sw_method_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+		nooks_switch_names[to_dom(kobj)->last_switch.method]);
+}
+
+static ssize_t sw_total_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+		div_u64(to_dom(kobj)->last_switch.total_ns,
+			NSEC_PER_USEC));
+}
+
+static ssize_t sw_ok_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_dom(kobj)->last_switch.ok);
+}
+
+static struct kobj_attribute sw_method_attr =
+	__ATTR(method, 0444, sw_method_show, NULL);
+static struct kobj_attribute sw_total_attr =
+	__ATTR(total_us, 0444, sw_total_show, NULL);
+static struct kobj_attribute sw_ok_attr = __ATTR(ok, 0444, sw_ok_show, NULL);
+
+static struct attribute *nooks_switch_attrs[] = {
+	&sw_method_attr.attr,
+	&sw_stop_attr.attr,
+	&sw_remove_attr.attr,
+	&sw_probe_attr.attr,
+	&sw_replay_attr.attr,
+	&sw_total_attr.attr,
+	&sw_ok_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group nooks_switch_group = {
+	.name = "last_switch",
+	.attrs = nooks_switch_attrs,
+};
+
 static const struct attribute_group *nooks_domain_groups[] = {
 	&nooks_domain_group,
 	&nooks_recovery_group,
+	&nooks_switch_group,
 	NULL,
 };
 

@@ -7,6 +7,11 @@
  *
  *   passive --fault--> active --policy ok--> recovering --replayed--> passive
  *                          \--policy no--> gave_up (driver fail-stopped)
+ *   passive --switch of mode--> active --re-probed, replayed--> passive
+ *
+ * A switch to or from mode off on a driver with bound devices is a
+ * planned restart with no fault (nooks/domain.c): the classes keep their
+ * objects through the driver's own close and remove and the re-probe.
  *
  * Every hook is dispatched to the registered classes (classes/net, ...),
  * each acting on the objects of its kind. The state is shown in
@@ -291,6 +296,54 @@ static int shadow_recover(struct nooks_domain *dom)
 	return ret;
 }
 
+/* Some class keeps the devices through a planned restart. */
+static bool shadow_live(struct nooks_domain *dom)
+{
+	struct shadow_class *cls;
+	bool live = false;
+
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node)
+		if (!cls->going && cls->ops->live && cls->ops->live(dom))
+			live = true;
+	mutex_unlock(&shadow_class_lock);
+	return live;
+}
+
+static int shadow_quiesce(struct nooks_domain *dom)
+{
+	struct shadow_domain *sd = shadow_of(dom);
+	struct shadow_class *cls;
+	int ret = 0;
+
+	if (!sd)
+		return -ENOMEM;		/* not shadowed: nobody would stand in */
+	shadow_set_state(sd, SHADOW_ACTIVE);
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node)
+		if (!ret && cls->ops->quiesce)
+			ret = cls->ops->quiesce(dom);
+	mutex_unlock(&shadow_class_lock);
+	return ret;
+}
+
+/* A planned restart: the replay of a recovery, none counted. */
+static int shadow_resume(struct nooks_domain *dom, bool native)
+{
+	struct shadow_domain *sd = shadow_of(dom);
+	struct shadow_class *cls;
+	int ret = 0;
+
+	mutex_lock(&shadow_class_lock);
+	list_for_each_entry(cls, &shadow_classes, node)
+		if (!ret && cls->ops->resume)
+			ret = cls->ops->resume(dom, native);
+	mutex_unlock(&shadow_class_lock);
+	if (sd)
+		shadow_set_state(sd, ret ? SHADOW_GAVE_UP : SHADOW_PASSIVE);
+	return ret;
+}
+
 static void shadow_stopped(struct nooks_domain *dom)
 {
 	struct shadow_domain *sd = shadow_of(dom);
@@ -309,6 +362,9 @@ static const struct nooks_domain_ops shadow_domain_ops = {
 	.restart		= shadow_restart,
 	.recover		= shadow_recover,
 	.stopped		= shadow_stopped,
+	.live			= shadow_live,
+	.quiesce		= shadow_quiesce,
+	.resume			= shadow_resume,
 };
 
 /*

@@ -63,6 +63,17 @@ enum shadow_state {
  *	driver runs: return what is stuck ("transmit stall") to fail the
  *	driver, or NULL. Process context, may sleep, ctl not held; the
  *	class keeps what it compares from one check to the next.
+ * @live: does the class keep every device the domain's driver has bound
+ *	through a planned restart (a switch to or from mode off)? Called in
+ *	any mode, the domain maybe not shadowed. Process context, ctl held.
+ * @quiesce: a planned restart begins, the domain shadowed and its driver
+ *	running: take over the driver's class objects (those made before it
+ *	was isolated too), stand in, close them through the driver's own
+ *	entry points and keep them through its remove. 0 when the driver has
+ *	none. Process context, ctl held.
+ * @resume: after the planned re-probe: replay and hand the objects back,
+ *	as @recover; with @native the driver is no longer isolated: let go
+ *	of the objects afterwards. Process context, ctl held.
  */
 struct shadow_class_ops {
 	void (*attach)(struct nooks_domain *dom);
@@ -73,6 +84,9 @@ struct shadow_class_ops {
 	int (*recover)(struct nooks_domain *dom);
 	void (*stopped)(struct nooks_domain *dom);
 	const char *(*check)(struct nooks_domain *dom);
+	bool (*live)(struct nooks_domain *dom);
+	int (*quiesce)(struct nooks_domain *dom);
+	int (*resume)(struct nooks_domain *dom, bool native);
 };
 
 /**

@@ -81,7 +81,8 @@ tap_cmd "a longer workload runs through the restarted $DRIVER" class_final
 
 # the kernel stays quiet for 10 s (guest-run then checks dmesg)
 sleep 10
-disable_works() { shadowctl disable "$DRIVER" && class_works; }
+# --force: a sound or ide driver is unbound and bound again natively
+disable_works() { shadowctl disable "$DRIVER" --force && class_works; }
 tap_cmd "disable returns $DRIVER to native, it works" disable_works
 shadowctl unload
 tap_done

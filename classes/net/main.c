@@ -141,6 +141,18 @@ static struct shadow_net_dev *shadow_net_find(struct nooks_net_domain *nd,
 	return nn ? nn->priv : NULL;
 }
 
+/* Keep @sn's device for the re-probe: what to give back is noted now. */
+static void shadow_net_mark_kept(struct shadow_net_dev *sn)
+{
+	struct net_device *dev = sn->nn->dev;
+
+	sn->kept = true;
+	sn->rebound = false;
+	memcpy(sn->name, dev->name, IFNAMSIZ);
+	memcpy(sn->mac, dev->dev_addr, min_t(unsigned int, dev->addr_len,
+					     MAX_ADDR_LEN));
+}
+
 /* Keep the shadowed net devices, registered, for the restarted driver. */
 static bool shadow_net_keep(struct nooks_domain *dom,
 			    const struct nooks_obj *obj)
@@ -156,16 +168,28 @@ static bool shadow_net_keep(struct nooks_domain *dom,
 	mutex_unlock(&nd->lock);
 	if (!sn)
 		return false;
-	if (!sn->kept) {
-		struct net_device *dev = sn->nn->dev;
-
-		sn->kept = true;
-		sn->rebound = false;
-		memcpy(sn->name, dev->name, IFNAMSIZ);
-		memcpy(sn->mac, dev->dev_addr, min_t(unsigned int,
-		       dev->addr_len, MAX_ADDR_LEN));
-	}
+	if (!sn->kept)
+		shadow_net_mark_kept(sn);
 	return true;
+}
+
+/*
+ * NAPI instances the old driver left on a kept device (its remove in a
+ * planned restart runs, but not the free_netdev() that would delete
+ * them; after a fault the tracker deleted those it knew): they live in
+ * the private area about to be cleared. Disabled by the driver's close.
+ */
+static void shadow_net_napi_forget(struct net_device *dev)
+{
+	struct napi_struct *napi, *tmp;
+	bool any = false;
+
+	list_for_each_entry_safe(napi, tmp, &dev->napi_list, dev_list) {
+		__netif_napi_del(napi);
+		any = true;
+	}
+	if (any)
+		synchronize_net();
 }
 
 /*
@@ -191,6 +215,7 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 		    nn->dev->num_rx_queues != rxqs)
 			continue;
 		dev = nn->dev;
+		shadow_net_napi_forget(dev);
 		memset(netdev_priv(dev), 0, sizeof_priv);
 		/* transmit queues as new: no bytes in flight (BQL), running */
 		netdev_reset_queue(dev);
@@ -229,6 +254,14 @@ static bool shadow_net_register(struct nooks_domain *dom,
 	return true;
 }
 
+/* A kept device of @dom (the re-probe may free it on an error path). */
+static bool shadow_net_kept(struct nooks_domain *dom, struct net_device *dev)
+{
+	struct shadow_net_dev *sn = shadow_net_find(nooks_net_domain(dom), dev);
+
+	return sn && sn->kept;
+}
+
 /* After the re-probe: replay every kept device's log. */
 static int shadow_net_recover(struct nooks_domain *dom)
 {
@@ -265,7 +298,81 @@ static const struct nooks_net_hooks shadow_net_hooks = {
 	.register_dev	= shadow_net_register,
 	.registered	= shadow_net_registered,
 	.gone		= shadow_net_gone,
+	.kept		= shadow_net_kept,
 };
+
+/* Planned restarts (a switch of mode): every bound device has a netdev. */
+static bool shadow_net_live(struct nooks_domain *dom)
+{
+	return nooks_net_covers(dom);
+}
+
+/*
+ * A planned restart begins: take over the devices the driver registered
+ * before it was isolated, stand in for each (as after a fault: queues
+ * stopped, carrier kept, counters folded), close it through the driver's
+ * ndo_stop and keep it through the driver's remove. From mode off this
+ * runs before the driver is isolated (its ndo_stop is called natively).
+ */
+static int shadow_net_quiesce(struct nooks_domain *dom)
+{
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
+	struct rtnl_link_stats64 stats;
+	struct nooks_netdev *nn;
+	unsigned long flags;
+	int ret;
+
+	if (!nd)
+		return 0;
+	ret = nooks_net_adopt(dom);
+	if (ret < 0)
+		return ret;
+	ret = 0;
+	mutex_lock(&nd->lock);
+	rtnl_lock();
+	list_for_each_entry(nn, &nd->netdevs, node) {
+		struct shadow_net_dev *sn = nn->priv;
+
+		if (!sn) {
+			ret = -ENOMEM;	/* not shadowed: nobody would stand in */
+			break;
+		}
+		/* the last counters, the base of the re-probed driver's */
+		nooks_netdev_stats(nn, &stats);
+		spin_lock_irqsave(&sn->lock, flags);
+		sn->last = stats;
+		spin_unlock_irqrestore(&sn->lock, flags);
+		WRITE_ONCE(nn->divert, true);
+		netif_tx_stop_all_queues(nn->dev);
+		shadow_net_stats_fold(sn);
+		shadow_net_mark_kept(sn);
+		ret = nooks_netdev_close(nn);
+		if (ret)
+			break;
+	}
+	rtnl_unlock();
+	mutex_unlock(&nd->lock);
+	return ret;
+}
+
+/* After the planned re-probe: replay; back to native, let go. */
+static int shadow_net_resume(struct nooks_domain *dom, bool native)
+{
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
+	struct nooks_netdev *nn;
+	int ret;
+
+	ret = shadow_net_recover(dom);
+	if (ret || !native || !nd)
+		return ret;
+	nooks_net_set_hooks(dom, NULL);
+	mutex_lock(&nd->lock);
+	list_for_each_entry(nn, &nd->netdevs, node)
+		shadow_net_del(nn);
+	mutex_unlock(&nd->lock);
+	nooks_net_let_go(dom);
+	return 0;
+}
 
 static const struct shadow_class_ops shadow_net_ops = {
 	.attach		= shadow_net_attach,
@@ -274,6 +381,9 @@ static const struct shadow_class_ops shadow_net_ops = {
 	.keep		= shadow_net_keep,
 	.recover	= shadow_net_recover,
 	.check		= shadow_net_check,
+	.live		= shadow_net_live,
+	.quiesce	= shadow_net_quiesce,
+	.resume		= shadow_net_resume,
 };
 
 static struct shadow_class shadow_net_class = {

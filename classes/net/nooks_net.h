@@ -78,6 +78,9 @@ struct nooks_net_domain {
  * @registered: a new net_device of the driver is registered and wrapped
  *	(start logging it)
  * @gone: the driver unregistered a net_device
+ * @kept: is @dev kept for a re-probe? The driver's unregister_netdev() and
+ *	free_netdev() of it then do nothing (its remove in a planned restart,
+ *	or an error path of the re-probe)
  *
  * All run in process context with the domain's nooks_net_domain.lock held.
  */
@@ -87,6 +90,7 @@ struct nooks_net_hooks {
 	bool (*register_dev)(struct nooks_domain *dom, struct net_device *dev);
 	void (*registered)(struct nooks_domain *dom, struct nooks_netdev *nn);
 	void (*gone)(struct nooks_domain *dom, struct nooks_netdev *nn);
+	bool (*kept)(struct nooks_domain *dom, struct net_device *dev);
 };
 
 /* The nooks_netdev of a wrapped net_device (from its ops pointers). */
@@ -107,6 +111,11 @@ struct nooks_netdev *nooks_netdev_find(struct nooks_net_domain *nd,
 				       struct net_device *dev);
 int nooks_net_check_standin(const struct net_device_ops *ops,
 			    const struct ethtool_ops *eops, const char *who);
+bool nooks_net_covers(struct nooks_domain *dom);
+int nooks_net_adopt(struct nooks_domain *dom);
+int nooks_netdev_close(struct nooks_netdev *nn);
+void nooks_netdev_stats(struct nooks_netdev *nn, struct rtnl_link_stats64 *s);
+void nooks_net_let_go(struct nooks_domain *dom);
 
 /* Object types only net drivers have (nooks_net.ko). */
 extern struct nooks_obj_type nooks_net_obj_napi;
@@ -122,6 +131,7 @@ extern const struct ethtool_ops nooks_net_isolate_ethtool_ops;
 extern const struct nooks_import_table nooks_net_imports;
 extern const struct nooks_import_table nooks_net_skb_imports;
 int nooks_netdev_wrap(struct nooks_domain *dom, struct net_device *dev);
+void nooks_netdev_registered(struct nooks_domain *dom, struct net_device *dev);
 void nooks_netdev_unwrap(struct nooks_domain *dom, struct net_device *dev);
 void nooks_net_stop(struct nooks_domain *dom);
 

@@ -15,12 +15,46 @@
 #include "nooks_net.h"
 #include "wrap.h"
 
+/*
+ * The net class's data of the driver calling, isolated or not: a driver
+ * switched to mode off is re-probed natively with its text still bound,
+ * so that it gets the devices the shadow kept (nooks/domain.c).
+ */
+static struct nooks_net_domain *nooks_net_caller(unsigned long ret_ip,
+						 struct nooks_domain **domp)
+{
+	struct nooks_domain *dom = nooks_domain_find_caller(ret_ip, true);
+
+	*domp = dom;
+	return dom ? nooks_net_domain(dom) : NULL;
+}
+
+static bool nooks_isolated(struct nooks_domain *dom)
+{
+	return dom && READ_ONCE(dom->mode) != NOOKS_MODE_OFF;
+}
+
+/* Is @dev kept for a re-probe (the driver's unregister and free skipped)? */
+static bool nooks_net_kept(struct nooks_domain *dom,
+			   struct nooks_net_domain *nd, struct net_device *dev)
+{
+	bool kept = false;
+
+	if (!nd)
+		return false;
+	mutex_lock(&nd->lock);
+	if (nd->hooks && nd->hooks->kept)
+		kept = nd->hooks->kept(dom, dev);
+	mutex_unlock(&nd->lock);
+	return kept;
+}
+
 static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
 						   unsigned int txqs,
 						   unsigned int rxqs)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
-	struct nooks_net_domain *nd = dom ? nooks_net_domain(dom) : NULL;
+	struct nooks_domain *dom;
+	struct nooks_net_domain *nd = nooks_net_caller(_RET_IP_, &dom);
 	struct net_device *dev = NULL;
 
 	/* a restarted driver gets the net_device the shadow kept */
@@ -33,7 +67,7 @@ static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
 			return dev;
 	}
 	dev = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
-	if (dev && dom)
+	if (dev && nooks_isolated(dom))
 		nooks_track_add(dom, &nooks_net_obj_netdev, (unsigned long)dev,
 				0, 0, 0);
 	return dev;
@@ -41,9 +75,12 @@ static struct net_device *nooks_alloc_etherdev_mqs(int sizeof_priv,
 
 static void nooks_free_netdev(struct net_device *dev)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_domain *dom;
+	struct nooks_net_domain *nd = nooks_net_caller(_RET_IP_, &dom);
 
-	if (dom)
+	if (nooks_net_kept(dom, nd, dev))
+		return;
+	if (nooks_isolated(dom))
 		nooks_track_del(dom, &nooks_net_obj_netdev, (unsigned long)dev,
 				NULL);
 	free_netdev(dev);
@@ -62,9 +99,8 @@ EXPORT_SYMBOL_GPL(nooks_net_obj_netdev);
 
 static int nooks_register_netdev(struct net_device *dev)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
-	struct nooks_net_domain *nd = dom ? nooks_net_domain(dom) : NULL;
-	struct nooks_netdev *nn;
+	struct nooks_domain *dom;
+	struct nooks_net_domain *nd = nooks_net_caller(_RET_IP_, &dom);
 	bool kept = false;
 	int ret;
 
@@ -76,6 +112,8 @@ static int nooks_register_netdev(struct net_device *dev)
 	mutex_unlock(&nd->lock);
 	if (kept)
 		return 0;	/* a kept device, registered all along */
+	if (!nooks_isolated(dom))
+		return register_netdev(dev);
 	ret = nooks_netdev_wrap(dom, dev);
 	if (ret)
 		return ret;
@@ -84,14 +122,30 @@ static int nooks_register_netdev(struct net_device *dev)
 		nooks_netdev_unwrap(dom, dev);
 		return ret;
 	}
+	nooks_netdev_registered(dom, dev);
+	return 0;
+}
+
+/**
+ * nooks_netdev_registered() - a wrapped net device of the driver is
+ *	registered: track the registration, tell the recovery layer
+ * @dom: the driver's domain
+ * @dev: the device, wrapped by nooks_netdev_wrap()
+ */
+void nooks_netdev_registered(struct nooks_domain *dom, struct net_device *dev)
+{
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
+	struct nooks_netdev *nn;
+
 	nooks_track_add(dom, &nooks_net_obj_netdev_reg, (unsigned long)dev,
 			0, 0, 0);
+	if (!nd)
+		return;
 	mutex_lock(&nd->lock);
 	nn = nooks_netdev_find(nd, dev);
 	if (nn && nd->hooks && nd->hooks->registered)
 		nd->hooks->registered(dom, nn);
 	mutex_unlock(&nd->lock);
-	return 0;
 }
 
 /*
@@ -100,9 +154,11 @@ static int nooks_register_netdev(struct net_device *dev)
  */
 static void nooks_unregister_netdev(struct net_device *dev)
 {
-	struct nooks_domain *dom = nooks_domain_find_caller(
-		(unsigned long)__builtin_return_address(0), true);
+	struct nooks_domain *dom;
+	struct nooks_net_domain *nd = nooks_net_caller(_RET_IP_, &dom);
 
+	if (nooks_net_kept(dom, nd, dev))
+		return;		/* kept for the re-probe, registered */
 	unregister_netdev(dev);
 	if (dom) {
 		nooks_track_del(dom, &nooks_net_obj_netdev_reg,

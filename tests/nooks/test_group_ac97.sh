@@ -61,10 +61,10 @@ quiet "helper fault"
 
 # ---------------------------------------------- a helper shared elsewhere
 modprobe snd_intel8x0m
-shadowctl disable snd_intel8x0
+shadowctl disable snd_intel8x0 --force
 dmesg -c > /dev/null
 tap_cmd "isolated again while snd_intel8x0m uses snd_ac97_codec" \
-	shadowctl enable snd_intel8x0 isolate
+	shadowctl enable snd_intel8x0 isolate --force
 members=$(cat $S/members)
 echo "# members: $members; $(dmesg | grep 'also serves')"
 tap_ok $([ "$members" = snd_intel8x0 ] &&

@@ -75,7 +75,7 @@ tap_ok $([ "$(mixer Master)" = "$master" ] && [ "$(mixer "$MIXER2")" = "$pcm" ] 
 quiet "three recoveries"
 timeout 20 mpg123 -q -o alsa -a "plughw:$card,0" "$SONG" > /tmp/mpg123.out 2>&1
 tap_ok $([ $? = 0 ] && [ ! -s /tmp/mpg123.out ] && echo 1 || echo 0) "a song after the recoveries plays"
-{ shadowctl disable "$DRIVER" && rmmod "$DRIVER" && shadowctl unload; } > /tmp/unload.out 2>&1
+{ shadowctl disable "$DRIVER" --force && rmmod "$DRIVER" && shadowctl unload; } > /tmp/unload.out 2>&1
 _rc=$?
 sed 's/^/# unload: /' /tmp/unload.out
 _left=$(grep -E "^($DRIVER|nooks[a-z_]*|shadow[a-z_]*) " /proc/modules | cut -d' ' -f1 | tr '\n' ' ')

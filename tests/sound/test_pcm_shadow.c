@@ -203,7 +203,7 @@ FIXTURE_TEARDOWN(pcm)
 {
 	if (self->fd >= 0)
 		close(self->fd);
-	sh("shadowctl disable %s%s", variant->driver, "");
+	sh("shadowctl disable %s%s", variant->driver, " --force");
 }
 
 TEST_F_TIMEOUT(pcm, crash_while_playing, 60)

@@ -42,7 +42,7 @@ MAX_GAP_MS=20
 cat > "$tmp/play.sh" << 'GUEST'
 . /opt/shadowdrv/bin/lib-drivers.sh
 drv=$1 rate=$2
-modprobe shadow_sound && shadowctl enable "$drv" shadow && modprobe "$drv" &&
+modprobe shadow_sound && shadowctl enable "$drv" shadow --force && modprobe "$drv" &&
 	shadowdrv-sound wait "$drv" || exit 1
 # unity gain, unmuted (HDA's codec scales and mutes in QEMU's mixer)
 amixer -q -c 0 sset Master 100% unmute 2> /dev/null

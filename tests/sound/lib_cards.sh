@@ -16,7 +16,7 @@ cards_plan() {
 
 card_shadow() {
 	S=/sys/kernel/shadow/$1
-	shadowctl enable "$1" shadow && modprobe "$1" && shadowdrv-sound wait "$1"
+	shadowctl enable "$1" shadow --force && modprobe "$1" && shadowdrv-sound wait "$1"
 	card=$(shadowdrv-sound card "$1")
 	tap_ok $([ -n "$card" ] && echo 1 || echo 0) "$1: card ${card:-none} in shadow mode"
 }

@@ -22,7 +22,7 @@ quiesce() { play 1; }
 setup() {
 	rmmod $DRIVER 2> /dev/null
 	modprobe nooks_swifi && modprobe shadow_sound &&
-		shadowctl enable $DRIVER shadow && modprobe $DRIVER &&
+		shadowctl enable $DRIVER shadow --force && modprobe $DRIVER &&
 		shadowdrv-sound wait && play 1
 }
 

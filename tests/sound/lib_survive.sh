@@ -15,7 +15,7 @@ SONG=/opt/shadowdrv/media/tone.mp3	# 4 s
 LATE=1.5	# how much longer than the song a play may take (the gap)
 
 modprobe shadow_sound || exit 1
-shadowctl enable "$DRIVER" shadow || exit 1
+shadowctl enable "$DRIVER" shadow --force || exit 1
 modprobe "$DRIVER" || exit 1
 shadowdrv-sound wait || { echo "# no sound card"; exit 1; }
 card=$(shadowdrv-sound card)

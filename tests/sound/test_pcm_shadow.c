@@ -186,7 +186,7 @@ FIXTURE_SETUP(pcm)
 
 	/* the fault injector loaded now, not while the stream runs */
 	ASSERT_EQ(0, system("modprobe shadow_sound && modprobe nooks_swifi"));
-	ASSERT_EQ(0, sh("shadowctl enable %s shadow%s", variant->driver, ""));
+	ASSERT_EQ(0, sh("shadowctl enable %s shadow%s", variant->driver, " --force"));
 	ASSERT_EQ(0, sh("modprobe %s%s", variant->driver, ""));
 	ASSERT_EQ(0, sh("shadowdrv-sound wait %s%s", variant->driver, ""));
 	self->card = card_of(variant->driver);

@@ -172,7 +172,8 @@ static netdev_tx_t nooks_net_ndo_start_xmit(struct sk_buff *skb,
 	struct nooks_frame f;
 	netdev_tx_t ret;
 
-	if (unlikely(READ_ONCE(nn->divert)) || !nooks_entry_begin(dom))
+	if (unlikely(READ_ONCE(nn->divert) || READ_ONCE(nn->hold_xmit)) ||
+	    !nooks_entry_begin(dom))
 		return nn->standin->ndo_start_xmit(skb, dev);
 	nooks_track_add(dom, &nooks_net_obj_skb, (unsigned long)skb,
 			jiffies | 1, (unsigned long)dev, 0);

@@ -15,6 +15,10 @@
  *               (same name, ifindex, addresses, routes, sockets); then
  *               replay the log (replay.c)
  *
+ * Through a restart the kernel keeps seeing the carrier as it was
+ * (link.c): the restarted driver's carrier changes do not reach
+ * link-watch until it has its link again.
+ *
  * While the driver runs, progress checks (watchdog.c) fail it when it
  * stops moving packets without faulting.
  */
@@ -44,6 +48,7 @@ static void shadow_net_add(struct nooks_netdev *nn)
 	}
 	sn->nn = nn;
 	spin_lock_init(&sn->lock);
+	shadow_net_link_init(sn);
 	shadow_net_log_start(sn);
 }
 
@@ -53,6 +58,7 @@ static void shadow_net_del(struct nooks_netdev *nn)
 
 	if (!sn)
 		return;
+	shadow_net_link_drop(sn, false);
 	rtnl_lock();
 	shadow_net_log_stop(sn);
 	rtnl_unlock();
@@ -101,6 +107,7 @@ static void shadow_net_gone(struct nooks_domain *dom, struct nooks_netdev *nn)
 
 	/* the device is unregistered: nothing calls the taps any more */
 	if (sn) {
+		shadow_net_link_forget(sn);
 		nn->priv = NULL;
 		synchronize_net();
 		kfree(sn);
@@ -120,13 +127,17 @@ static void shadow_net_failed(struct nooks_domain *dom)
 		return;
 	list_for_each_entry(nn, &nd->netdevs, node) {
 		struct shadow_net_dev *sn = nn->priv;
+		unsigned long flags;
 
 		if (!sn) {
 			netif_tx_stop_all_queues(nn->dev);
 			netif_carrier_off(nn->dev);
 			continue;
 		}
+		spin_lock_irqsave(&sn->lock, flags);
 		WRITE_ONCE(nn->divert, true);
+		shadow_net_link_hold(sn);
+		spin_unlock_irqrestore(&sn->lock, flags);
 		netif_tx_stop_all_queues(nn->dev);
 		shadow_net_stats_fold(sn);
 	}
@@ -287,6 +298,8 @@ static int shadow_net_recover(struct nooks_domain *dom)
 		sn->rebound = false;
 		if (!ret)
 			ret = shadow_net_replay(sn);
+		if (!ret)
+			shadow_net_link_give_back(sn);
 	}
 	rtnl_unlock();
 	mutex_unlock(&nd->lock);
@@ -341,8 +354,10 @@ static int shadow_net_quiesce(struct nooks_domain *dom)
 		nooks_netdev_stats(nn, &stats);
 		spin_lock_irqsave(&sn->lock, flags);
 		sn->last = stats;
-		spin_unlock_irqrestore(&sn->lock, flags);
 		WRITE_ONCE(nn->divert, true);
+		/* before the close drops the carrier */
+		shadow_net_link_hold(sn);
+		spin_unlock_irqrestore(&sn->lock, flags);
 		netif_tx_stop_all_queues(nn->dev);
 		shadow_net_stats_fold(sn);
 		shadow_net_mark_kept(sn);
@@ -367,11 +382,30 @@ static int shadow_net_resume(struct nooks_domain *dom, bool native)
 		return ret;
 	nooks_net_set_hooks(dom, NULL);
 	mutex_lock(&nd->lock);
-	list_for_each_entry(nn, &nd->netdevs, node)
+	list_for_each_entry(nn, &nd->netdevs, node) {
+		/* the native driver gets its link back before it is let go */
+		if (nn->priv)
+			shadow_net_link_drop(nn->priv, true);
 		shadow_net_del(nn);
+	}
 	mutex_unlock(&nd->lock);
 	nooks_net_let_go(dom);
 	return 0;
+}
+
+/* Fail-stopped: the kernel learns what the carrier is. */
+static void shadow_net_stopped(struct nooks_domain *dom)
+{
+	struct nooks_net_domain *nd = nooks_net_domain(dom);
+	struct nooks_netdev *nn;
+
+	if (!nd)
+		return;
+	mutex_lock(&nd->lock);
+	list_for_each_entry(nn, &nd->netdevs, node)
+		if (nn->priv)
+			shadow_net_link_drop(nn->priv, false);
+	mutex_unlock(&nd->lock);
 }
 
 static const struct shadow_class_ops shadow_net_ops = {
@@ -380,6 +414,7 @@ static const struct shadow_class_ops shadow_net_ops = {
 	.failed		= shadow_net_failed,
 	.keep		= shadow_net_keep,
 	.recover	= shadow_net_recover,
+	.stopped	= shadow_net_stopped,
 	.check		= shadow_net_check,
 	.live		= shadow_net_live,
 	.quiesce	= shadow_net_quiesce,

@@ -8,6 +8,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "nooks_net.h"
 
@@ -45,6 +46,11 @@
  * @wd_rx_drops: the drop counters' sum seen last
  * @wd_rx_since: jiffies (| 1) since when frames are only dropped, or 0
  * @wd_rx_last: jiffies of the last drop seen
+ * @link_held: the kernel's view of the carrier is held through a restart
+ *	(link.c); under @lock
+ * @link_since: jiffies when the device was given back with its link held
+ * @link_until: jiffies when the hold ends with the carrier still off
+ * @link_work: looks for the restarted driver's carrier while held
  */
 struct shadow_net_dev {
 	struct nooks_netdev *nn;
@@ -79,6 +85,10 @@ struct shadow_net_dev {
 	u64 wd_rx_drops;
 	unsigned long wd_rx_since;
 	unsigned long wd_rx_last;
+	bool link_held;
+	unsigned long link_since;
+	unsigned long link_until;
+	struct delayed_work link_work;
 };
 
 static inline struct shadow_net_dev *shadow_net_of(struct net_device *dev)
@@ -93,6 +103,15 @@ void shadow_net_log_start(struct shadow_net_dev *sn);
 void shadow_net_log_stop(struct shadow_net_dev *sn);
 void shadow_net_stats_fold(struct shadow_net_dev *sn);
 int shadow_net_replay(struct shadow_net_dev *sn);
+void shadow_net_tx_resume(struct net_device *dev);
+
+/* link.c */
+void shadow_net_link_init(struct shadow_net_dev *sn);
+void shadow_net_link_hold(struct shadow_net_dev *sn);
+void shadow_net_link_give_back(struct shadow_net_dev *sn);
+bool shadow_net_link_waiting(struct shadow_net_dev *sn);
+void shadow_net_link_drop(struct shadow_net_dev *sn, bool settle);
+void shadow_net_link_forget(struct shadow_net_dev *sn);
 
 /* watchdog.c */
 const char *shadow_net_check(struct nooks_domain *dom);

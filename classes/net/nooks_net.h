@@ -36,6 +36,9 @@
  * @divert: send every call to @standin even while the domain runs (the
  *	shadow sets it while it stands in and clears it when it hands the
  *	device back after the replay)
+ * @hold_xmit: send transmits to @standin even when the calls go to the
+ *	driver again (the shadow holds them while a restarted driver waits
+ *	for its link)
  * @priv: the recovery layer's per-device data (shadow mode)
  */
 struct nooks_netdev {
@@ -49,6 +52,7 @@ struct nooks_netdev {
 	const struct net_device_ops *standin;
 	const struct ethtool_ops *estandin;
 	bool divert;
+	bool hold_xmit;
 	void *priv;
 };
 

@@ -21,7 +21,9 @@
  *   5. rx mode: promiscuous, allmulti, unicast and multicast lists
  *   6. VLAN filters
  *   7. logged ethtool settings: rings, coalescing, pause, WoL, msglevel
- *   8. wake the transmit queues: held packets leave
+ *   8. wake the transmit queues: held packets leave (when the driver has
+ *      its link: otherwise link.c wakes them once it has, see
+ *      shadow_net_link_give_back())
  *
  * Every step calls the driver through nooks' wrappers, as protected calls.
  */
@@ -54,6 +56,28 @@ static int shadow_net_replay_vid(struct net_device *vlan_dev, int vid,
 	shadow_net_replayed(sn, "vlan_rx_add_vid");
 	return sn->nn->ops.ndo_vlan_rx_add_vid(sn->nn->dev, htons(ETH_P_8021Q),
 					       vid);
+}
+
+/**
+ * shadow_net_tx_resume() - let the packets the qdisc held leave
+ * @dev: a device handed back to its driver
+ *
+ * Wakes the stopped transmit queues and runs the qdisc of the others: the
+ * driver's open started its queues without running the qdisc, so what it
+ * held would wait for the next packet sent. Any context.
+ */
+void shadow_net_tx_resume(struct net_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->real_num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		if (netif_tx_queue_stopped(txq))
+			netif_tx_wake_queue(txq);
+		else
+			netif_schedule_queue(txq);
+	}
 }
 
 /**
@@ -132,8 +156,8 @@ int shadow_net_replay(struct shadow_net_dev *sn)
 			shadow_net_replayed(sn, "set_msglevel");
 		}
 	}
-	if (dev->flags & IFF_UP) {
-		netif_tx_wake_all_queues(dev);
+	if ((dev->flags & IFF_UP) && !shadow_net_link_waiting(sn)) {
+		shadow_net_tx_resume(dev);
 		trace_shadow_replay(netdev_name(dev), "wake_queues");
 	}
 	return 0;

@@ -4,9 +4,8 @@
  * net driver, so that no application call fails.
  *
  *  - transmit is held: the queue is stopped and the packet goes back to
- *    the qdisc (NETDEV_TX_BUSY), to leave when the driver is back (unless
- *    the restarted driver drops the carrier while it starts, as e1000
- *    does: then the qdisc drops what it held and TCP retransmits);
+ *    the qdisc (NETDEV_TX_BUSY), to leave when the driver is back and has
+ *    its link (link.c: the kernel keeps seeing the carrier on meanwhile);
  *  - open, stop, MTU, MAC address, rx mode, features, VLAN filters and
  *    ethtool rings, coalescing, pause, WoL and message level are accepted:
  *    the kernel keeps most of them in the net_device, the rest is logged;

@@ -134,7 +134,8 @@ const char *shadow_net_check(struct nooks_domain *dom)
 	list_for_each_entry(nn, &nd->netdevs, node) {
 		struct shadow_net_dev *sn = nn->priv;
 
-		if (!sn || READ_ONCE(nn->divert) || !netif_running(nn->dev) ||
+		if (!sn || READ_ONCE(nn->divert) ||
+		    shadow_net_link_waiting(sn) || !netif_running(nn->dev) ||
 		    !netif_carrier_ok(nn->dev)) {
 			if (sn)
 				sn->wd_rx_since = 0;

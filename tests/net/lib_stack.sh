@@ -14,9 +14,11 @@
 #            that filters VLANs in hardware (rx-vlan-filter on: e1000),
 #            frames the peer sends on VLAN 200, which has no device here,
 #            are filtered out before and after the crash alike
-#   bridge   br0 (192.0.2.129/25) with eth0 as a port, and a namespace
-#            "guest" on a veth port (192.0.2.140/25): eth0 stays a
-#            forwarding port, the namespace keeps reaching the peer
+#   bridge   br0 (192.0.2.129/25, spanning tree on, forward_delay 2 s)
+#            with eth0 as a port, and a namespace "guest" on a veth port
+#            (192.0.2.140/25): eth0 stays a forwarding port (the bridge
+#            logs no state change of it: the carrier the kernel sees
+#            stays on), the namespace keeps reaching the peer
 #   bond     bond0 (active-backup, miimon 50 ms, 192.0.2.129/25) with eth0
 #            its active slave: the bond sees no link failure and keeps
 #            eth0 active. BOND_DOWNDELAY (ms, default 0): the bond's
@@ -74,7 +76,7 @@ vlan)
 	peer_dev=eth1.100 ;;
 bridge)
 	modprobe bridge
-	$IP link add br0 type bridge
+	$IP link add br0 type bridge stp_state 1 forward_delay 200
 	$IP addr flush dev eth0
 	$IP link set eth0 master br0
 	UP=br0 ;;
@@ -102,8 +104,14 @@ if [ "$STACK" = bridge ]; then
 	$IP netns exec guest $IP link set veth1 up
 	$IP netns exec guest $IP link set lo up
 fi
+if [ "$STACK" = bridge ]; then
+	# listening and learning, 2 s each, before eth0 forwards
+	wait_for 15 sh -c '[ "$(cat /sys/class/net/eth0/brport/state)" = 3 ]'
+fi
 tap_ok $(wait_for 10 ping -c 1 -W 1 192.0.2.130 > /dev/null && echo 1 || echo 0) \
 	"$UP ($STACK on eth0) reaches the peer"
+port_changes() { dmesg | grep -c 'br0: port [0-9]*(eth0) entered'; }
+[ "$STACK" = bridge ] && port_states=$(port_changes)
 index=$(cat /sys/class/net/$UP/ifindex)
 hwfilter=
 if [ "$STACK" = vlan ] && ethtool -k eth0 | grep -q '^rx-vlan-filter: on'; then
@@ -177,9 +185,11 @@ vlan)
 		fi
 	fi ;;
 bridge)
+	changes=$(( $(port_changes) - port_states ))
 	outcome $([ "$(cat /sys/class/net/eth0/brport/state 2> /dev/null)" = 3 ] &&
+		[ "$changes" = 0 ] &&
 		$IP netns exec guest ping -c 3 -i 0.2 -W 1 192.0.2.130 > /dev/null && echo 1 || echo 0) \
-		"eth0 still a forwarding port of br0 (state $(cat /sys/class/net/eth0/brport/state 2> /dev/null)); the namespace on br0 reaches the peer" ;;
+		"eth0 still a forwarding port of br0 (state $(cat /sys/class/net/eth0/brport/state 2> /dev/null), $changes port state changes logged); the namespace on br0 reaches the peer" ;;
 bond)
 	fails=$(awk '/^Slave Interface: eth0/ { s = 1 } s && /Link Failure Count/ { print $NF; exit }' /proc/net/bonding/bond0)
 	outcome $([ "$(cat /sys/class/net/bond0/bonding/active_slave)" = eth0 ] && [ "$fails" = 0 ] &&

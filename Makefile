@@ -16,7 +16,8 @@ GUEST_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
 
 MEDIA := $(BUILD)/media/tone.mp3
 
-.PHONY: all modules lttng lttng-modules guest media setup check contrast matrix kselftest-install \
+.PHONY: all modules lttng lttng-modules guest media setup check contrast matrix deep \
+	kselftest-install \
 	demo shell bench campaign \
 	clean checkpatch help dkms-src tools-install dkms-install dkms-remove deb
 
@@ -79,6 +80,14 @@ matrix:
 	$(MAKE) -C $(TOP) all
 	$(TOP)/tests/run $$(cd $(TOP) && find tests -mindepth 2 -maxdepth 2 \
 		-name 'matrix_*.sh' | sort)
+
+# Long variants of make check's tests (tests/*/deep_*.sh): the same test on
+# more drivers, more cycles; make check keeps one per feature and driver class
+deep:
+	$(TOP)/tools/setup --if-needed
+	$(MAKE) -C $(TOP) all
+	$(TOP)/tests/run $$(cd $(TOP) && find tests -mindepth 2 -maxdepth 2 \
+		-name 'deep_*.sh' | sort)
 
 # shadowdrv's guest tests as a kselftest collection (run_kselftest.sh)
 kselftest-install:
@@ -183,6 +192,7 @@ help:
 	@echo '  contrast       the isolate-mode contrasts (tests/*/contrast_*.sh):'
 	@echo '                 what breaks without the shadow, reported'
 	@echo '  matrix         the deep fault matrices (tests/*/matrix_*.sh)'
+	@echo '  deep           long variants of check tests (tests/*/deep_*.sh)'
 	@echo '  kselftest-install  the guest tests as a kselftest collection in'
 	@echo '                 INSTALL_PATH (default build/kselftest-install)'
 	@echo '  demo           the main job: a driver crash survived in a guest'

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared body of test_attach_DRIVER.sh: shadowing is switched on and off
+# Shared body of test_attach_8139cp.sh and deep_attach_DRIVER.sh: shadowing is switched on and off
 # under a NIC in use, and nothing notices (issue: transparent enable and
 # disable). The driver is loaded natively and configured as a user would:
 # 192.0.2.1/24, MTU 1300, a second address 192.0.2.51/24, a route to

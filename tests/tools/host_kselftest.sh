@@ -17,7 +17,7 @@ check() { if [ "$2" ]; then echo "ok - $1"; else echo "not ok - $1"; fail=1; fi;
 "$TOP/tools/kselftest-install" "$DIR" > /dev/null
 check "tools/kselftest-install lays out run_kselftest.sh and the runner" \
 	"$([ -x "$DIR/run_kselftest.sh" ] && [ -f "$DIR/kselftest/runner.sh" ] && echo y)"
-want=$(cd "$TOP" && ls tests/*/test_*.sh tests/*/test_*.c tests/*/matrix_*.sh | wc -l)
+want=$(cd "$TOP" && ls tests/*/test_*.sh tests/*/test_*.c tests/*/matrix_*.sh tests/*/deep_*.sh | wc -l)
 have=$(grep -c '^shadowdrv:' "$DIR/kselftest-list.txt")
 missing=0
 while IFS=: read -r _ t; do

@@ -279,11 +279,13 @@ void nooks_pci_put_devices(struct nooks_devlist *l)
 
 /**
  * nooks_pci_bind_devices() - bind the held devices again and drop them
+ * @dom: the domain whose driver had them; @dom->probing names each device
+ *	while it is bound
  * @l: the devices; each goes to whatever driver wants it
  *
  * Return: 0 when every device got a driver, else -ENODEV.
  */
-int nooks_pci_bind_devices(struct nooks_devlist *l)
+int nooks_pci_bind_devices(struct nooks_domain *dom, struct nooks_devlist *l)
 {
 	unsigned int i, n = l->n, bound = 0;
 
@@ -298,8 +300,10 @@ int nooks_pci_bind_devices(struct nooks_devlist *l)
 		if (h->enabled && !to_pci_dev(h->dev)->msi_enabled &&
 		    !to_pci_dev(h->dev)->msix_enabled)
 			pci_intx(to_pci_dev(h->dev), 1);
+		WRITE_ONCE(dom->probing, h->dev);
 		if (device_attach(h->dev) > 0)
 			bound++;
+		WRITE_ONCE(dom->probing, NULL);
 	}
 	nooks_pci_put_devices(l);
 	return bound == n ? 0 : -ENODEV;

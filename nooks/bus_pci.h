@@ -35,7 +35,7 @@ int nooks_pci_hold_devices(struct nooks_domain *dom, struct nooks_devlist *l);
 void nooks_pci_unbind_devices(struct nooks_domain *dom,
 			      struct nooks_devlist *l);
 void nooks_pci_reset_devices(struct nooks_devlist *l);
-int nooks_pci_bind_devices(struct nooks_devlist *l);
+int nooks_pci_bind_devices(struct nooks_domain *dom, struct nooks_devlist *l);
 void nooks_pci_put_devices(struct nooks_devlist *l);
 
 #endif /* _NOOKS_BUS_PCI_H */

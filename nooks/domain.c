@@ -464,7 +464,7 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
 		nooks_domain_detach(dom);
 		pr_info("%s: native\n", dom->name);
 	}
-	nooks_pci_bind_devices(&devs);
+	nooks_pci_bind_devices(dom, &devs);
 	if (failed)
 		nooks_track_release_list(dom, &dma);
 	return ret;
@@ -617,7 +617,7 @@ static int nooks_domain_switch_live(struct nooks_domain *dom, int mode)
 		WRITE_ONCE(dom->mode, NOOKS_MODE_OFF);
 	}
 	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
-	ret = nooks_pci_bind_devices(&devs);
+	ret = nooks_pci_bind_devices(dom, &devs);
 	dom->restarting = false;
 	WRITE_ONCE(dom->adopting, false);
 	if (!ret && READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)

@@ -224,6 +224,9 @@ struct nooks_domain_ops {
  *	mode off) and is not re-probed yet: what it frees may be memory
  *	the kernel handed it untracked, so frees are not judged against
  *	what it handed over
+ * @probing: the device nooks is binding the driver to again (a restart or
+ *	a switch re-probing it), or NULL: a class gives the probe the objects
+ *	it kept of that device
  * @resumed_ns: local_clock() when a class restarting the driver in place
  *	let it be entered again (nooks_restart_resume()), for the phases
  * @failures: contained faults
@@ -265,6 +268,7 @@ struct nooks_domain {
 	struct work_struct recover_work;
 	bool restarting;
 	bool adopting;
+	struct device *probing;
 	u64 resumed_ns;
 	atomic_t failures;
 	atomic_t recoveries;

@@ -243,7 +243,7 @@ static void nooks_restart_work(struct work_struct *work)
 	if (!ret) {
 		dom->restarting = true;
 		WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
-		ret = nooks_pci_bind_devices(&devs);
+		ret = nooks_pci_bind_devices(dom, &devs);
 		dom->restarting = false;
 		if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
 			ret = -EIO;

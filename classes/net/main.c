@@ -159,6 +159,7 @@ static void shadow_net_mark_kept(struct shadow_net_dev *sn)
 
 	sn->kept = true;
 	sn->rebound = false;
+	sn->parent = dev->dev.parent;
 	memcpy(sn->name, dev->name, IFNAMSIZ);
 	memcpy(sn->mac, dev->dev_addr, min_t(unsigned int, dev->addr_len,
 					     MAX_ADDR_LEN));
@@ -205,14 +206,17 @@ static void shadow_net_napi_forget(struct net_device *dev)
 
 /*
  * The restarted driver allocates its net device: give it the kept one,
- * with its private area cleared as alloc_etherdev would have it. Called
- * with the domain's net lock held.
+ * with its private area cleared as alloc_etherdev would have it: one of
+ * the device nooks is binding (a driver with two NICs gets each its own
+ * back; a probe nooks did not start may have any). Called with the
+ * domain's net lock held.
  */
 static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 					   int sizeof_priv, unsigned int txqs,
 					   unsigned int rxqs)
 {
 	struct nooks_net_domain *nd = nooks_net_domain(dom);
+	struct device *probing = READ_ONCE(dom->probing);
 	struct net_device *dev = NULL;
 	struct nooks_netdev *nn;
 	unsigned int i;
@@ -224,6 +228,9 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 		if (!sn || !sn->kept || sn->rebound ||
 		    nn->dev->num_tx_queues != txqs ||
 		    nn->dev->num_rx_queues != rxqs)
+			continue;
+		/* never another device's */
+		if (probing && sn->parent && sn->parent != probing)
 			continue;
 		dev = nn->dev;
 		shadow_net_napi_forget(dev);

@@ -23,6 +23,8 @@
  * @stats: what ndo_get_stats returns (base included)
  * @name: the device's name, kept across the re-probe
  * @mac: the device's address when it failed
+ * @parent: the device's parent (its PCI device) when it was kept: only
+ *	compared, the probe of that device gets it back
  * @kept: the device is kept for the restarted driver
  * @rebound: the restarted driver took the kept device back
  * @drvinfo: cached answer to ETHTOOL_GDRVINFO
@@ -62,6 +64,7 @@ struct shadow_net_dev {
 	struct net_device_stats stats;
 	char name[IFNAMSIZ];
 	u8 mac[MAX_ADDR_LEN];
+	struct device *parent;
 	bool kept;
 	bool rebound;
 	struct ethtool_drvinfo drvinfo;

@@ -118,6 +118,20 @@ static int shadow_net_tap_get_ksettings(struct net_device *dev,
 	return ret;
 }
 
+/*
+ * The link as the kernel sees it: up while a restart holds the carrier
+ * (link.c), for those who ask ethtool rather than read the carrier (a
+ * bond with use_carrier 0).
+ */
+static u32 shadow_net_tap_get_link(struct net_device *dev)
+{
+	struct shadow_net_dev *sn = shadow_net_of(dev);
+
+	if (READ_ONCE(sn->link_held))
+		return 1;
+	return sn->ewrapped.get_link(dev);
+}
+
 static int shadow_net_tap_set_ring(struct net_device *dev,
 				   struct ethtool_ringparam *r,
 				   struct kernel_ethtool_ringparam *k,
@@ -217,6 +231,7 @@ void shadow_net_log_start(struct shadow_net_dev *sn)
 		return;
 	TAP(&nn->eops, get_drvinfo, shadow_net_tap_drvinfo);
 	TAP(&nn->eops, get_link_ksettings, shadow_net_tap_get_ksettings);
+	TAP(&nn->eops, get_link, shadow_net_tap_get_link);
 	TAP(&nn->eops, set_ringparam, shadow_net_tap_set_ring);
 	TAP(&nn->eops, set_coalesce, shadow_net_tap_set_coal);
 	TAP(&nn->eops, set_pauseparam, shadow_net_tap_set_pause);

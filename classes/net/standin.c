@@ -14,7 +14,8 @@
  *    private ioctls) fails with -EAGAIN: try again in a moment;
  *  - queries are answered from the log (driver info, link settings, ring
  *    and coalescing parameters) and statistics from the last counters;
- *    the link reads down.
+ *    the link reads down, or up while the kernel's view of the carrier
+ *    is held (link.c; the tap in log.c answers then).
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>

@@ -22,9 +22,11 @@
 #   bond     bond0 (active-backup, miimon 50 ms, 192.0.2.129/25) with eth0
 #            its active slave: the bond sees no link failure and keeps
 #            eth0 active. BOND_DOWNDELAY (ms, default 0): the bond's
-#            downdelay, for a driver that reports its link only some time
-#            after every open (e1000: its 2 s watchdog; see
-#            Documentation/net-stacking.rst)
+#            downdelay; BOND_USE_CARRIER (default 1): 0 makes the MII
+#            monitor ask ethtool for the link instead of reading the
+#            carrier, which a driver that reports its link only some time
+#            after every open drops meanwhile (e1000: its 2 s watchdog;
+#            see Documentation/net-stacking.rst)
 #   macvlan  mv0 (bridge mode, its own MAC, 192.0.2.129/25): the NIC's
 #            address filter keeps the macvlan's MAC
 # MODE (default shadow): isolate runs the same as the contrast (Nooks
@@ -38,6 +40,7 @@ POLL=$(driver_entry "$DRIVER" poll)
 T=12
 MODE=${MODE:-shadow}
 BOND_DOWNDELAY=${BOND_DOWNDELAY:-0}
+BOND_USE_CARRIER=${BOND_USE_CARRIER:-1}
 if [ "$MODE" = shadow ]; then
 	tap_plan $([ "$STACK" = vlan ] && echo 10 || echo 9)
 else
@@ -83,7 +86,7 @@ bridge)
 bond)
 	modprobe bonding max_bonds=0
 	$IP link add bond0 type bond mode active-backup miimon 50 \
-		downdelay "$BOND_DOWNDELAY"
+		downdelay "$BOND_DOWNDELAY" use_carrier "$BOND_USE_CARRIER"
 	$IP link set eth0 down
 	$IP addr flush dev eth0
 	$IP link set eth0 master bond0

@@ -82,10 +82,11 @@ void shadow_net_link_hold(struct shadow_net_dev *sn)
 }
 
 /*
- * End the hold: link-watch hears of the device again, told of a carrier
- * that is off now, and the transmit queues wake. Caller holds @sn->lock.
+ * End the hold: link-watch hears of the device again; with @tell, it is
+ * told of a carrier that is off now, and the transmit queues wake (not
+ * for a device being unregistered). Caller holds @sn->lock.
  */
-static void shadow_net_link_release(struct shadow_net_dev *sn)
+static void shadow_net_link_release(struct shadow_net_dev *sn, bool tell)
 {
 	struct nooks_netdev *nn = sn->nn;
 	struct net_device *dev = nn->dev;
@@ -94,6 +95,9 @@ static void shadow_net_link_release(struct shadow_net_dev *sn)
 		return;
 	sn->link_held = false;
 	clear_bit(__LINK_STATE_LINKWATCH_PENDING, &dev->state);
+	WRITE_ONCE(nn->hold_xmit, false);
+	if (!tell)
+		return;
 	/*
 	 * Pairs with the barrier of the driver's netif_carrier_off(): either
 	 * it finds the event no longer pending and queues one, or the
@@ -102,7 +106,6 @@ static void shadow_net_link_release(struct shadow_net_dev *sn)
 	smp_mb__after_atomic();
 	if (!netif_carrier_ok(dev))
 		linkwatch_fire_event(dev);
-	WRITE_ONCE(nn->hold_xmit, false);
 	if (netif_running(dev) && !READ_ONCE(nn->divert))
 		shadow_net_tx_resume(dev);
 	trace_shadow_replay(netdev_name(dev), "carrier_given_back");
@@ -127,11 +130,11 @@ static void shadow_net_link_work(struct work_struct *work)
 	/* standing in again (a new failure): the next give back goes on */
 	if (sn->link_held && !READ_ONCE(sn->nn->divert)) {
 		if (shadow_net_link_settled(dev)) {
-			shadow_net_link_release(sn);
+			shadow_net_link_release(sn, true);
 		} else if (time_after_eq(jiffies, sn->link_until)) {
 			netdev_info(dev, "shadow: link still down %u ms after the restart\n",
 				    jiffies_to_msecs(jiffies - sn->link_since));
-			shadow_net_link_release(sn);
+			shadow_net_link_release(sn, true);
 		} else {
 			again = true;
 		}
@@ -170,7 +173,7 @@ void shadow_net_link_give_back(struct shadow_net_dev *sn)
 		sn->link_until = jiffies +
 			msecs_to_jiffies(READ_ONCE(carrier_grace_ms));
 		if (shadow_net_link_settled(dev))
-			shadow_net_link_release(sn);
+			shadow_net_link_release(sn, true);
 		else
 			wait = true;
 	}
@@ -210,7 +213,7 @@ void shadow_net_link_drop(struct shadow_net_dev *sn, bool settle)
 		msleep(SHADOW_NET_LINK_POLL_MS);
 	cancel_delayed_work_sync(&sn->link_work);
 	spin_lock_irqsave(&sn->lock, flags);
-	shadow_net_link_release(sn);
+	shadow_net_link_release(sn, true);
 	spin_unlock_irqrestore(&sn->lock, flags);
 }
 
@@ -226,10 +229,6 @@ void shadow_net_link_forget(struct shadow_net_dev *sn)
 
 	cancel_delayed_work_sync(&sn->link_work);
 	spin_lock_irqsave(&sn->lock, flags);
-	if (sn->link_held) {
-		sn->link_held = false;
-		clear_bit(__LINK_STATE_LINKWATCH_PENDING, &sn->nn->dev->state);
-		WRITE_ONCE(sn->nn->hold_xmit, false);
-	}
+	shadow_net_link_release(sn, false);
 	spin_unlock_irqrestore(&sn->lock, flags);
 }

@@ -67,7 +67,9 @@ static void shadow_net_del(struct nooks_netdev *nn)
 	kfree(sn);
 }
 
-static void shadow_net_attach(struct nooks_domain *dom)
+/* @fn on each of @dom's net devices, under the domain's net lock. */
+static void shadow_net_for_each(struct nooks_domain *dom,
+				void (*fn)(struct nooks_netdev *nn))
 {
 	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	struct nooks_netdev *nn;
@@ -76,23 +78,24 @@ static void shadow_net_attach(struct nooks_domain *dom)
 		return;
 	mutex_lock(&nd->lock);
 	list_for_each_entry(nn, &nd->netdevs, node)
-		shadow_net_add(nn);
+		fn(nn);
 	mutex_unlock(&nd->lock);
+}
+
+static void shadow_net_attach(struct nooks_domain *dom)
+{
+	if (!nooks_net_domain(dom))
+		return;
+	shadow_net_for_each(dom, shadow_net_add);
 	nooks_net_set_hooks(dom, &shadow_net_hooks);
 }
 
 static void shadow_net_detach(struct nooks_domain *dom)
 {
-	struct nooks_net_domain *nd = nooks_net_domain(dom);
-	struct nooks_netdev *nn;
-
-	if (!nd)
+	if (!nooks_net_domain(dom))
 		return;
 	nooks_net_set_hooks(dom, NULL);
-	mutex_lock(&nd->lock);
-	list_for_each_entry(nn, &nd->netdevs, node)
-		shadow_net_del(nn);
-	mutex_unlock(&nd->lock);
+	shadow_net_for_each(dom, shadow_net_del);
 }
 
 static void shadow_net_registered(struct nooks_domain *dom,
@@ -377,42 +380,39 @@ static int shadow_net_quiesce(struct nooks_domain *dom)
 	return ret;
 }
 
+/* Back to native: the driver gets its link back before it is let go. */
+static void shadow_net_settle_del(struct nooks_netdev *nn)
+{
+	if (nn->priv)
+		shadow_net_link_drop(nn->priv, true);
+	shadow_net_del(nn);
+}
+
 /* After the planned re-probe: replay; back to native, let go. */
 static int shadow_net_resume(struct nooks_domain *dom, bool native)
 {
 	struct nooks_net_domain *nd = nooks_net_domain(dom);
-	struct nooks_netdev *nn;
 	int ret;
 
 	ret = shadow_net_recover(dom);
 	if (ret || !native || !nd)
 		return ret;
 	nooks_net_set_hooks(dom, NULL);
-	mutex_lock(&nd->lock);
-	list_for_each_entry(nn, &nd->netdevs, node) {
-		/* the native driver gets its link back before it is let go */
-		if (nn->priv)
-			shadow_net_link_drop(nn->priv, true);
-		shadow_net_del(nn);
-	}
-	mutex_unlock(&nd->lock);
+	shadow_net_for_each(dom, shadow_net_settle_del);
 	nooks_net_let_go(dom);
 	return 0;
+}
+
+static void shadow_net_let_carrier(struct nooks_netdev *nn)
+{
+	if (nn->priv)
+		shadow_net_link_drop(nn->priv, false);
 }
 
 /* Fail-stopped: the kernel learns what the carrier is. */
 static void shadow_net_stopped(struct nooks_domain *dom)
 {
-	struct nooks_net_domain *nd = nooks_net_domain(dom);
-	struct nooks_netdev *nn;
-
-	if (!nd)
-		return;
-	mutex_lock(&nd->lock);
-	list_for_each_entry(nn, &nd->netdevs, node)
-		if (nn->priv)
-			shadow_net_link_drop(nn->priv, false);
-	mutex_unlock(&nd->lock);
+	shadow_net_for_each(dom, shadow_net_let_carrier);
 }
 
 static const struct shadow_class_ops shadow_net_ops = {

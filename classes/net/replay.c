@@ -70,6 +70,12 @@ void shadow_net_tx_resume(struct net_device *dev)
 {
 	unsigned int i;
 
+	/*
+	 * The hand back (divert or hold_xmit cleared) before the look at
+	 * the queues: a stand-in transmit stopping a queue after the look
+	 * sees it (shadow_net_xmit()).
+	 */
+	smp_mb();
 	for (i = 0; i < dev->real_num_tx_queues; i++) {
 		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
 

@@ -34,9 +34,27 @@ static void shadow_net_nothing(struct net_device *dev)
 {
 }
 
+/*
+ * The queue stops; the hand back wakes it (shadow_net_tx_resume()). A
+ * transmit that chose the stand-in just before the hand back may stop
+ * the queue just after the hand back looked at it: it then finds the
+ * driver handed back and wakes the queue itself (the qdisc sends the
+ * packet again), or the queue would stay stopped until the kernel's
+ * transmit watchdog.
+ */
 static netdev_tx_t shadow_net_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	netif_stop_subqueue(dev, skb_get_queue_mapping(skb));
+	struct nooks_netdev *nn = nooks_netdev_of(dev);
+	u16 q = skb_get_queue_mapping(skb);
+
+	netif_stop_subqueue(dev, q);
+	/* pairs with the barrier of the hand back (shadow_net_tx_resume()) */
+	smp_mb__after_atomic();
+	if (!READ_ONCE(nn->divert) && !READ_ONCE(nn->hold_xmit) &&
+	    READ_ONCE(nn->dom->state) == NOOKS_STATE_RUNNING) {
+		netif_wake_subqueue(dev, q);
+		return NETDEV_TX_BUSY;
+	}
 	trace_shadow_standin(netdev_name(dev), "xmit_held");
 	return NETDEV_TX_BUSY;
 }

@@ -111,10 +111,23 @@ static void shadow_net_link_release(struct shadow_net_dev *sn, bool tell)
 	trace_shadow_replay(netdev_name(dev), "carrier_given_back");
 }
 
-/* The hold may end: the carrier is back, or there is nothing to hold. */
-static bool shadow_net_link_settled(struct net_device *dev)
+/*
+ * End the hold if it may end: the carrier is back, there is nothing to
+ * hold, or the grace ran out. Caller holds @sn->lock, the hold given back.
+ * Return: true to look again later.
+ */
+static bool shadow_net_link_look(struct shadow_net_dev *sn)
 {
-	return netif_carrier_ok(dev) || !netif_running(dev);
+	struct net_device *dev = sn->nn->dev;
+
+	if (!netif_carrier_ok(dev) && netif_running(dev)) {
+		if (time_before(jiffies, sn->link_until))
+			return true;
+		netdev_info(dev, "shadow: link still down %u ms after the restart\n",
+			    jiffies_to_msecs(jiffies - sn->link_since));
+	}
+	shadow_net_link_release(sn, true);
+	return false;
 }
 
 static void shadow_net_link_work(struct work_struct *work)
@@ -122,23 +135,13 @@ static void shadow_net_link_work(struct work_struct *work)
 	struct shadow_net_dev *sn = container_of(to_delayed_work(work),
 						 struct shadow_net_dev,
 						 link_work);
-	struct net_device *dev = sn->nn->dev;
 	unsigned long flags;
 	bool again = false;
 
 	spin_lock_irqsave(&sn->lock, flags);
 	/* standing in again (a new failure): the next give back goes on */
-	if (sn->link_held && !READ_ONCE(sn->nn->divert)) {
-		if (shadow_net_link_settled(dev)) {
-			shadow_net_link_release(sn, true);
-		} else if (time_after_eq(jiffies, sn->link_until)) {
-			netdev_info(dev, "shadow: link still down %u ms after the restart\n",
-				    jiffies_to_msecs(jiffies - sn->link_since));
-			shadow_net_link_release(sn, true);
-		} else {
-			again = true;
-		}
-	}
+	if (sn->link_held && !READ_ONCE(sn->nn->divert))
+		again = shadow_net_link_look(sn);
 	spin_unlock_irqrestore(&sn->lock, flags);
 	if (again)
 		schedule_delayed_work(&sn->link_work,
@@ -163,7 +166,6 @@ void shadow_net_link_init(struct shadow_net_dev *sn)
  */
 void shadow_net_link_give_back(struct shadow_net_dev *sn)
 {
-	struct net_device *dev = sn->nn->dev;
 	unsigned long flags;
 	bool wait = false;
 
@@ -172,10 +174,7 @@ void shadow_net_link_give_back(struct shadow_net_dev *sn)
 		sn->link_since = jiffies;
 		sn->link_until = jiffies +
 			msecs_to_jiffies(READ_ONCE(carrier_grace_ms));
-		if (shadow_net_link_settled(dev))
-			shadow_net_link_release(sn, true);
-		else
-			wait = true;
+		wait = shadow_net_link_look(sn);
 	}
 	spin_unlock_irqrestore(&sn->lock, flags);
 	if (wait)

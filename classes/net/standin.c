@@ -51,11 +51,10 @@ static netdev_tx_t shadow_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* pairs with the barrier of the hand back (shadow_net_tx_resume()) */
 	smp_mb__after_atomic();
 	if (!READ_ONCE(nn->divert) && !READ_ONCE(nn->hold_xmit) &&
-	    READ_ONCE(nn->dom->state) == NOOKS_STATE_RUNNING) {
+	    READ_ONCE(nn->dom->state) == NOOKS_STATE_RUNNING)
 		netif_wake_subqueue(dev, q);
-		return NETDEV_TX_BUSY;
-	}
-	trace_shadow_standin(netdev_name(dev), "xmit_held");
+	else
+		trace_shadow_standin(netdev_name(dev), "xmit_held");
 	return NETDEV_TX_BUSY;
 }
 

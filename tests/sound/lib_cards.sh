@@ -20,3 +20,36 @@ card_shadow() {
 	card=$(shadowdrv-sound card "$1")
 	tap_ok $([ -n "$card" ] && echo 1 || echo 0) "$1: card ${card:-none} in shadow mode"
 }
+
+# xrun_watch: from now on, every ALSA xrun (__snd_pcm_xrun) is recorded
+# in the trace buffer with the call chain that declared it
+# xrun_report T0: one "# " line per xrun since xrun_watch: its time in
+# ms after uptime T0 (seconds, as /proc/uptime prints it) and its caller
+xrun_watch() {
+	_t=/sys/kernel/tracing
+	[ -d $_t/events/kprobes/shadowdrv_xrun ] ||
+		echo 'p:shadowdrv_xrun __snd_pcm_xrun' >> $_t/kprobe_events ||
+		return 0
+	echo stacktrace > $_t/events/kprobes/shadowdrv_xrun/trigger
+	echo 1 > $_t/events/kprobes/shadowdrv_xrun/enable
+	echo > $_t/trace
+}
+
+xrun_report() {
+	awk -v t0="$1" '
+		function flush() { if (line != "") print "# " line; line = "" }
+		/shadowdrv_xrun:/ {
+			flush()
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /^[0-9]+\.[0-9]+:$/)
+					at = substr($i, 1, length($i) - 1)
+			n = 0; line = sprintf("xrun at %+d ms:", (at - t0) * 1000)
+			next
+		}
+		/<stack trace>/ { next }
+		/^ *=> (kprobe|0x|__snd_pcm_xrun)/ { next }
+		/^ *=> / { if (line != "" && n++ < 6) line = line " " $2; next }
+		{ flush() }
+		END { flush() }
+	' /sys/kernel/tracing/trace
+}

@@ -42,9 +42,12 @@ for drv in $drivers; do
 	ref=$took
 	tap_ok $([ $rc = 0 ] && quiet_app ref && echo 1 || echo 0) \
 		"$drv: espeak-ng | aplay with no fault: exit $rc in $ref ms $(head -c 200 /tmp/ref.err | tr '\n' ' ')"
-	(sleep 2; shadowctl inject "$drv" null --function "$(driver_entry "$drv" irq)") &
+	xrun_watch
+	(sleep 2; cut -d' ' -f1 /proc/uptime > /tmp/injected
+	 shadowctl inject "$drv" null --function "$(driver_entry "$drv" irq)") &
 	say crash "$card"
 	wait
+	xrun_report "$(cat /tmp/injected)"
 	wait_recovered "$drv" 1
 	tap_ok $([ "$(cat $S/recoveries)" = 1 ] && echo 1 || echo 0) \
 		"$drv: fault in the interrupt handler contained, restarted ($(cat $S/last_recovery/total_us) us)"

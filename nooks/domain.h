@@ -359,7 +359,7 @@ void nooks_pci_unquiesce(struct nooks_domain *dom);
  */
 #define NOOKS_CALL(dom, what, ret, call, fail)				\
 	do {								\
-		struct nooks_frame __f;					\
+		struct nooks_frame __f __uninitialized;			\
 									\
 		if (!nooks_entry_begin(dom)) {				\
 			(ret) = (fail);					\
@@ -378,7 +378,7 @@ void nooks_pci_unquiesce(struct nooks_domain *dom);
 /* NOOKS_CALL() for functions returning void; @fail is a statement. */
 #define NOOKS_CALL_VOID(dom, what, call, fail)				\
 	do {								\
-		struct nooks_frame __f;					\
+		struct nooks_frame __f __uninitialized;			\
 									\
 		if (!nooks_entry_begin(dom)) {				\
 			fail;						\

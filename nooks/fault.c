@@ -28,6 +28,7 @@
 #include "fault.h"
 #include "symbols.h"
 #include "wrap.h"
+#include "wrap_lock.h"
 
 static nooks_fault_handler_t nooks_fault_handler;
 static bool nooks_pf_probed;

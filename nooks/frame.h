@@ -12,7 +12,7 @@
  *
  * Usage (the macro must be expanded in the function that owns the frame):
  *
- *	struct nooks_frame f;
+ *	struct nooks_frame f __uninitialized;	// fully written before use
  *
  *	if (nooks_call_begin(&f, dom, "ndo_open"))
  *		return -EIO;		// driver faulted; f.fault says how
@@ -77,7 +77,9 @@ enum nooks_fault_kind {
 /**
  * struct nooks_frame - one protected call in progress
  * @jb: callee-saved registers, stack and return address (nooks/jump.S)
- * @node: link in the list of frames of its context (task or CPU)
+ * @up: the frame this call nested in, in its context (nooks/frames.c)
+ * @slot: the task slot it is published in (process context), or NULL
+ * @node: link in a fallback bucket's list (process context, no slot)
  * @task: task that entered the call
  * @ctx: interrupt-context bits of preempt_count() at entry
  * @preempt: full preempt_count() at entry, restored after a fault
@@ -94,6 +96,8 @@ enum nooks_fault_kind {
  */
 struct nooks_frame {
 	unsigned long jb[NOOKS_JB_NR];
+	struct nooks_frame *up;
+	void *slot;
 	struct list_head node;
 	struct task_struct *task;
 	unsigned long ctx;

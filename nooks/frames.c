@@ -3,15 +3,24 @@
  * Nooks: the frame registry, where protected-call frames are published
  * and found.
  *
- * Where frames are published:
- *  - Calls made in softirq or hardirq context cannot migrate: their frames
- *    go on a per-CPU list.  NMI-context calls use a second per-CPU list, so
- *    that an NMI never has to update a list it may have interrupted.
- *  - Process-context calls may sleep and migrate: their frames go in a
- *    small hash table keyed by task, with one raw spinlock per bucket, so
- *    two calls only contend when their tasks hash to the same bucket.
- * Every list holds the newest frame first, so the first frame that
- * matches a fault is the innermost one.
+ * Only the context that made a frame ever changes its registry, and only
+ * that context, or a trap, timer or NMI that interrupted it on its CPU,
+ * ever looks a frame up. So each context keeps its frames as a stack of
+ * single pointers (the newest frame first, each frame linking to the one
+ * it nested in: nooks_frame.up), written with plain stores in an order
+ * that leaves the stack whole at every instruction:
+ *  - Calls made in softirq or hardirq context cannot migrate: one stack
+ *    per CPU. NMI-context calls use a second one per CPU, so that an NMI
+ *    never walks a stack it interrupted the update of. A nested context
+ *    always puts the top back before it returns (an aborted call pops
+ *    itself in its recovery).
+ *  - Process-context calls may sleep and migrate: their stack is the
+ *    task's. Its top lives in the slot of a small table that the task's
+ *    hash names, claimed with cmpxchg() by the task's outermost call and
+ *    given back by it; a task that finds its slot taken by another
+ *    publishes in the fallback, a hash of lists with one raw spinlock per
+ *    bucket. A task's slot frames are always newer than its fallback
+ *    frames.
  *
  * A fault matches a frame when it happened in the same task, with the
  * same interrupt-context bits of preempt_count() (NMI, hardirq nesting,
@@ -20,10 +29,10 @@
  * the trap returns into nooks_longjmp(frame, kind), and
  * nooks_frame_recover() repairs the CPU state the aborted code left behind.
  *
- * Lookups from a trap, a timer or an NMI only ever dereference frames of
- * the context they interrupted (which cannot go away meanwhile), or walk
- * a bucket under its lock, so a frame that is being popped on another CPU
- * is never followed after its stack has been reused.
+ * Frames live on their callers' stacks, which a faulty driver may have
+ * written over: walks read them with copy_from_kernel_nofault(), and a
+ * pop drops every frame newer than the one it ends (dead frames of calls
+ * a fault abandoned) by moving the top, without reading them.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
@@ -32,7 +41,6 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
-#include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -45,22 +53,35 @@
 
 /**
  * struct nooks_cpu_frames - per-CPU frame bookkeeping
- * @irq: frames of softirq and hardirq calls on this CPU, newest first
- * @nmi: frames of NMI-context calls on this CPU, newest first
- * @nr_atomic: frames on @irq and @nmi (read remotely by the hang watchdog)
- * @nr_task: process-context frames pushed minus popped on this CPU; the
- *	sum over all CPUs is the number of live process-context frames
- * @bucket_held: this CPU holds a task-hash bucket lock
+ * @irq: newest frame of the softirq and hardirq calls on this CPU
+ * @nmi: newest frame of the NMI-context calls on this CPU
+ * @nr_task: task slots claimed plus fallback frames pushed, minus those
+ *	given back or popped, on this CPU; the sum over all CPUs is not zero
+ *	while any task is inside a process-context protected call
+ * @bucket_held: this CPU holds a fallback bucket lock
  */
 struct nooks_cpu_frames {
-	struct list_head irq;
-	struct list_head nmi;
-	int nr_atomic;
+	struct nooks_frame *irq;
+	struct nooks_frame *nmi;
 	long nr_task;
 	bool bucket_held;
 };
 
 static DEFINE_PER_CPU(struct nooks_cpu_frames, nooks_cpu_frames);
+
+/**
+ * struct nooks_slot - the stack of one task's process-context frames
+ * @task: the task that claimed the slot, or NULL
+ * @top: its newest frame, or NULL
+ */
+struct nooks_slot {
+	struct task_struct *task;
+	struct nooks_frame *top;
+} ____cacheline_aligned_in_smp;
+
+#define NOOKS_SLOT_BITS		9
+
+static struct nooks_slot nooks_slots[1 << NOOKS_SLOT_BITS];
 
 #define NOOKS_HASH_BITS	8
 
@@ -76,8 +97,37 @@ static struct nooks_bucket *nooks_bucket_of(struct task_struct *t)
 	return &nooks_task_hash[hash_ptr(t, NOOKS_HASH_BITS)];
 }
 
-static struct list_head *nooks_cpu_list(struct nooks_cpu_frames *pc,
-					unsigned long ctx)
+/* The slot of @t: the one its hash names, if @t holds it. */
+static __always_inline struct nooks_slot *nooks_slot_of(struct task_struct *t)
+{
+	struct nooks_slot *s = &nooks_slots[hash_ptr(t, NOOKS_SLOT_BITS)];
+
+	return READ_ONCE(s->task) == t ? s : NULL;
+}
+
+/* Claim current's slot, which it does not hold; NULL when taken. */
+static noinline struct nooks_slot *nooks_slot_claim(void)
+{
+	struct nooks_slot *s = &nooks_slots[hash_ptr(current, NOOKS_SLOT_BITS)];
+
+	if (READ_ONCE(s->task) || cmpxchg(&s->task, NULL, current))
+		return NULL;
+	this_cpu_inc(nooks_cpu_frames.nr_task);
+	return s;
+}
+
+/* Give back current's slot, its frames all popped or dead. */
+static void nooks_slot_release(struct nooks_slot *s)
+{
+	WRITE_ONCE(s->top, NULL);
+	/* the next owner's claim sees the empty stack */
+	smp_store_release(&s->task, NULL);
+	this_cpu_dec(nooks_cpu_frames.nr_task);
+}
+
+/* The top of the per-CPU stack of interrupt context @ctx. */
+static struct nooks_frame **nooks_cpu_top(struct nooks_cpu_frames *pc,
+					  unsigned long ctx)
 {
 	return (ctx & NMI_MASK) ? &pc->nmi : &pc->irq;
 }
@@ -128,20 +178,48 @@ static bool nooks_frame_covers(const struct nooks_frame *f, unsigned long sp)
 	return sp < top && top - sp < THREAD_SIZE;
 }
 
-/* Frames nest at most this deep in one list (a bound for a broken list). */
+/* Frames nest at most this deep in one context (a bound for a broken one). */
 #define NOOKS_MAX_FRAMES	64
 
+/* Does frame @tmp (a copy) match the lookup? */
+static bool nooks_frame_matches(const struct nooks_frame *tmp,
+				struct task_struct *t, bool match_ctx,
+				unsigned long ctx, unsigned long sp, bool any_sp)
+{
+	return (!match_ctx || tmp->ctx == ctx) && tmp->task == t &&
+	       (any_sp || nooks_frame_covers(tmp, sp));
+}
+
 /*
- * The newest frame of @head that is @t's, of context @ctx (when
+ * The newest frame from @top down that is @t's, of context @ctx (when
  * @match_ctx), and whose stack covers @sp (unless @any_sp). Each frame is
  * read with copy_from_kernel_nofault(): a driver that wrote over its
- * caller's stack may have broken a frame's links, and this walk runs in
+ * caller's stack may have broken a frame's link, and this walk runs in
  * the fault path, where a fault of its own would recurse.
  */
-static struct nooks_frame *nooks_walk(struct list_head *head,
+static struct nooks_frame *nooks_walk(struct nooks_frame *top,
 				      struct task_struct *t, bool match_ctx,
 				      unsigned long ctx, unsigned long sp,
 				      bool any_sp)
+{
+	struct nooks_frame tmp, *f = top;
+	unsigned int n;
+
+	for (n = 0; f && n < NOOKS_MAX_FRAMES; n++) {
+		if (copy_from_kernel_nofault(&tmp, f, sizeof(tmp)))
+			return NULL;
+		if (nooks_frame_matches(&tmp, t, match_ctx, ctx, sp, any_sp))
+			return f;
+		f = tmp.up;
+	}
+	return NULL;
+}
+NOKPROBE_SYMBOL(nooks_walk);
+
+/* nooks_walk() over a fallback bucket's list. */
+static struct nooks_frame *nooks_walk_list(struct list_head *head,
+					   struct task_struct *t,
+					   unsigned long sp, bool any_sp)
 {
 	struct nooks_frame tmp, *f;
 	struct list_head *pos;
@@ -153,14 +231,13 @@ static struct nooks_frame *nooks_walk(struct list_head *head,
 		f = list_entry(pos, struct nooks_frame, node);
 		if (copy_from_kernel_nofault(&tmp, f, sizeof(tmp)))
 			return NULL;
-		if ((!match_ctx || tmp.ctx == ctx) && tmp.task == t &&
-		    (any_sp || nooks_frame_covers(&tmp, sp)))
+		if (nooks_frame_matches(&tmp, t, false, 0, sp, any_sp))
 			return f;
 		pos = tmp.node.next;
 	}
 	return NULL;
 }
-NOKPROBE_SYMBOL(nooks_walk);
+NOKPROBE_SYMBOL(nooks_walk_list);
 
 /*
  * The innermost frame of the context whose stack covers @sp, or with
@@ -173,21 +250,28 @@ static struct nooks_frame *nooks_lookup_frame(unsigned long ctx,
 	struct task_struct *t = current;
 	struct nooks_frame *found;
 	struct nooks_bucket *b;
+	struct nooks_slot *s;
 	unsigned long flags;
 
 	if (ctx) {
 		struct nooks_cpu_frames *pc = this_cpu_ptr(&nooks_cpu_frames);
 
-		return nooks_walk(nooks_cpu_list(pc, ctx), t, true, ctx, sp,
-				  any_sp);
+		return nooks_walk(READ_ONCE(*nooks_cpu_top(pc, ctx)), t, true,
+				  ctx, sp, any_sp);
 	}
 
+	s = nooks_slot_of(t);
+	if (s) {
+		found = nooks_walk(READ_ONCE(s->top), t, false, 0, sp, any_sp);
+		if (found)
+			return found;
+	}
 	b = nooks_bucket_of(t);
 	if (list_empty(&b->frames))
 		return NULL;
 	if (!nooks_bucket_trylock(b, &flags, nmi))
 		return NULL;
-	found = nooks_walk(&b->frames, t, false, 0, sp, any_sp);
+	found = nooks_walk_list(&b->frames, t, sp, any_sp);
 	nooks_bucket_unlock(b, flags);
 	return found;
 }
@@ -288,7 +372,8 @@ bool nooks_cpu_may_have_frames(int cpu)
 	long n = 0;
 	int c;
 
-	if (READ_ONCE(per_cpu(nooks_cpu_frames.nr_atomic, cpu)))
+	if (READ_ONCE(per_cpu(nooks_cpu_frames.irq, cpu)) ||
+	    READ_ONCE(per_cpu(nooks_cpu_frames.nmi, cpu)))
 		return true;
 	for_each_possible_cpu(c)
 		n += READ_ONCE(per_cpu(nooks_cpu_frames.nr_task, c));
@@ -309,16 +394,77 @@ void nooks_frame_prepare(struct nooks_frame *f, struct nooks_domain *dom,
 	f->ctx = f->preempt & NOOKS_CTX_MASK;
 	f->rcu_depth = rcu_preempt_depth();
 	local_save_flags(f->irqflags);
-	f->cpu = raw_smp_processor_id();
-	f->start_ns = 0;
 	f->dom = dom;
 	f->what = what;
 	f->fault = NOOKS_FAULT_NONE;
 	f->fault_ip = 0;
 	f->fault_addr = 0;
-	INIT_LIST_HEAD(&f->node);
 }
 EXPORT_SYMBOL_GPL(nooks_frame_prepare);
+
+/* Publish @f on the stack whose top is @top; only its context writes it. */
+static __always_inline void nooks_stack_push(struct nooks_frame **top,
+					     struct nooks_frame *f)
+{
+	f->up = *top;
+	/* a trap or NMI on this CPU finds @f whole, or not at all */
+	barrier();
+	WRITE_ONCE(*top, f);
+}
+
+/*
+ * nooks_stack_pop() of a frame that is not the top: unpublish @f with
+ * every frame newer than it (dead: their calls were abandoned by a fault
+ * in an enclosing call, or left without nooks_call_end()). With
+ * @one_stack the frames all live on one stack (a task's), the dead ones
+ * deeper than @f, which is how they are told from a frame that is not
+ * published at all; else the links are followed down to @f, read without
+ * trusting them. Return: false when @f is not on the stack.
+ */
+static noinline bool nooks_stack_pop_deep(struct nooks_frame **top,
+					  struct nooks_frame *f, bool one_stack)
+{
+	struct nooks_frame *g = READ_ONCE(*top);
+	unsigned int n;
+
+	if (one_stack) {
+		if (!g || (unsigned long)g > (unsigned long)f ||
+		    (unsigned long)f - (unsigned long)g >= THREAD_SIZE)
+			return false;
+	} else {
+		for (n = 0; g && g != f && n < NOOKS_MAX_FRAMES; n++)
+			if (get_kernel_nofault(g, &g->up))
+				return false;
+		if (g != f)
+			return false;
+	}
+	WRITE_ONCE(*top, f->up);
+	return true;
+}
+
+/* Unpublish @f, the top of its stack (or under dead frames: above). */
+static __always_inline bool nooks_stack_pop(struct nooks_frame **top,
+					    struct nooks_frame *f,
+					    bool one_stack)
+{
+	if (unlikely(READ_ONCE(*top) != f))
+		return nooks_stack_pop_deep(top, f, one_stack);
+	WRITE_ONCE(*top, f->up);
+	return true;
+}
+
+/* nooks_frame_push() of a process-context frame in a fallback bucket */
+static noinline void nooks_bucket_push(struct nooks_frame *f)
+{
+	struct nooks_bucket *b = nooks_bucket_of(current);
+	unsigned long flags;
+
+	f->slot = NULL;
+	flags = nooks_bucket_lock(b);
+	list_add(&f->node, &b->frames);
+	__this_cpu_inc(nooks_cpu_frames.nr_task);
+	nooks_bucket_unlock(b, flags);
+}
 
 /**
  * nooks_frame_push() - publish a frame: faults in its context now abort it
@@ -326,32 +472,61 @@ EXPORT_SYMBOL_GPL(nooks_frame_prepare);
  */
 void nooks_frame_push(struct nooks_frame *f)
 {
-	unsigned long flags;
+	struct nooks_slot *s;
 
+	f->cpu = raw_smp_processor_id();
+	f->start_ns = local_clock();
+	f->start_stolen = nooks_hang_stolen_ns();
 	if (f->ctx) {
-		struct nooks_cpu_frames *pc;
-
-		local_irq_save(flags);
-		pc = this_cpu_ptr(&nooks_cpu_frames);
-		f->cpu = smp_processor_id();
-		f->start_ns = local_clock();
-		f->start_stolen = nooks_hang_stolen_ns();
-		list_add_rcu(&f->node, nooks_cpu_list(pc, f->ctx));
-		WRITE_ONCE(pc->nr_atomic, pc->nr_atomic + 1);
-		local_irq_restore(flags);
-	} else {
-		struct nooks_bucket *b = nooks_bucket_of(current);
-
-		flags = nooks_bucket_lock(b);
-		f->cpu = smp_processor_id();
-		f->start_ns = local_clock();
-		f->start_stolen = nooks_hang_stolen_ns();
-		list_add(&f->node, &b->frames);
-		__this_cpu_inc(nooks_cpu_frames.nr_task);
-		nooks_bucket_unlock(b, flags);
+		nooks_stack_push(nooks_cpu_top(this_cpu_ptr(&nooks_cpu_frames),
+					       f->ctx), f);
+		return;
 	}
+	s = nooks_slot_of(current);
+	if (!s)
+		s = nooks_slot_claim();
+	if (unlikely(!s)) {
+		nooks_bucket_push(f);
+		return;
+	}
+	f->slot = s;
+	nooks_stack_push(&s->top, f);
 }
 EXPORT_SYMBOL_GPL(nooks_frame_push);
+
+/* nooks_frame_unlink() of a frame in a fallback bucket */
+static noinline void nooks_bucket_unlink(struct nooks_frame *f)
+{
+	struct nooks_bucket *b = nooks_bucket_of(f->task);
+	struct nooks_frame *g, *tmp;
+	struct nooks_slot *s;
+	unsigned long flags;
+	long n = 0;
+
+	/* the task's slot frames are newer: all dead */
+	s = nooks_slot_of(f->task);
+	if (s)
+		nooks_slot_release(s);
+	flags = nooks_bucket_lock(b);
+	list_for_each_entry(g, &b->frames, node)
+		if (g == f)
+			goto found;
+	WARN_ONCE(1, "nooks: frame %s of %s not published\n", f->what,
+		  f->task->comm);
+	goto out;
+found:
+	list_for_each_entry_safe(g, tmp, &b->frames, node) {
+		if (g != f && g->task != f->task)
+			continue;
+		list_del(&g->node);
+		n++;
+		if (g == f)
+			break;
+	}
+	__this_cpu_sub(nooks_cpu_frames.nr_task, n);
+out:
+	nooks_bucket_unlock(b, flags);
+}
 
 /**
  * nooks_frame_unlink() - unpublish a frame and the dead frames inside it
@@ -360,61 +535,34 @@ EXPORT_SYMBOL_GPL(nooks_frame_push);
  * Remove @f and every frame newer than it in its context.  Those newer
  * frames are dead: their contexts nested inside @f's and have been left
  * (by a fault in an enclosing call, or by a missing nooks_call_end()).
- * The per-CPU lists are only written with IRQs off on their own CPU, and
- * with list_*_rcu() so that an NMI walking them sees a consistent list.
+ * Runs in @f's context, on its CPU when that context is atomic.
  */
 void nooks_frame_unlink(struct nooks_frame *f)
 {
-	struct nooks_frame *g, *tmp;
-	unsigned long flags;
-	long n = 0;
+	struct nooks_slot *s;
 
 	if (f->ctx) {
-		struct nooks_cpu_frames *pc;
-		struct list_head *head;
+		struct nooks_frame **top;
 
-		local_irq_save(flags);
-		pc = this_cpu_ptr(&nooks_cpu_frames);
-		head = nooks_cpu_list(pc, f->ctx);
-		list_for_each_entry(g, head, node)
-			if (g == f)
-				goto found_atomic;
-		WARN_ONCE(1, "nooks: frame %s not on CPU %d\n", f->what,
-			  smp_processor_id());
-		goto out_atomic;
-found_atomic:
-		list_for_each_entry_safe(g, tmp, head, node) {
-			list_del_rcu(&g->node);
-			n++;
-			if (g == f)
-				break;
-		}
-		WRITE_ONCE(pc->nr_atomic, pc->nr_atomic - n);
-out_atomic:
-		local_irq_restore(flags);
-	} else {
-		struct nooks_bucket *b = nooks_bucket_of(f->task);
-
-		flags = nooks_bucket_lock(b);
-		list_for_each_entry(g, &b->frames, node)
-			if (g == f)
-				goto found_task;
+		top = nooks_cpu_top(this_cpu_ptr(&nooks_cpu_frames), f->ctx);
+		if (unlikely(!nooks_stack_pop(top, f, false)))
+			WARN_ONCE(1, "nooks: frame %s not on CPU %d\n", f->what,
+				  smp_processor_id());
+		return;
+	}
+	s = f->slot;
+	if (unlikely(!s)) {
+		nooks_bucket_unlink(f);
+		return;
+	}
+	if (unlikely(READ_ONCE(s->task) != f->task ||
+		     !nooks_stack_pop(&s->top, f, true))) {
 		WARN_ONCE(1, "nooks: frame %s of %s not published\n", f->what,
 			  f->task->comm);
-		goto out_task;
-found_task:
-		list_for_each_entry_safe(g, tmp, &b->frames, node) {
-			if (g != f && g->task != f->task)
-				continue;
-			list_del(&g->node);
-			n++;
-			if (g == f)
-				break;
-		}
-		__this_cpu_sub(nooks_cpu_frames.nr_task, n);
-out_task:
-		nooks_bucket_unlock(b, flags);
+		return;
 	}
+	if (!f->up)
+		nooks_slot_release(s);
 }
 
 /**
@@ -428,10 +576,13 @@ out_task:
 void nooks_purge_task(struct task_struct *t)
 {
 	struct nooks_bucket *b = nooks_bucket_of(t);
+	struct nooks_slot *s = nooks_slot_of(t);
 	struct nooks_frame *g, *tmp;
 	unsigned long flags;
 	long n = 0;
 
+	if (s)
+		nooks_slot_release(s);
 	if (list_empty(&b->frames) || !nooks_bucket_trylock(b, &flags, true))
 		return;
 	list_for_each_entry_safe(g, tmp, &b->frames, node) {
@@ -451,15 +602,8 @@ void nooks_purge_task(struct task_struct *t)
  */
 void nooks_frames_init(void)
 {
-	int cpu, i;
+	int i;
 
-	for_each_possible_cpu(cpu) {
-		struct nooks_cpu_frames *pc = per_cpu_ptr(&nooks_cpu_frames,
-							  cpu);
-
-		INIT_LIST_HEAD(&pc->irq);
-		INIT_LIST_HEAD(&pc->nmi);
-	}
 	for (i = 0; i < ARRAY_SIZE(nooks_task_hash); i++) {
 		raw_spin_lock_init(&nooks_task_hash[i].lock);
 		INIT_LIST_HEAD(&nooks_task_hash[i].frames);

@@ -47,8 +47,6 @@ extern const struct nooks_import_table nooks_devres_imports;
 /* wrap_lock.c: spinlocks the driver holds */
 void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx,
 				 unsigned long sp);
-bool nooks_locks_left(struct nooks_domain *dom, unsigned long ctx,
-		      unsigned long sp);
 void nooks_locks_release(struct nooks_domain *dom, u64 before);
 void nooks_locks_forget(struct nooks_domain *dom);
 void nooks_locks_init(void);

@@ -50,46 +50,15 @@
 #include "domain.h"
 #include "fault.h"
 #include "wrap.h"
+#include "wrap_lock.h"
 
 static unsigned int nooks_lock_wait_ms = 1000;
 module_param_named(lock_wait_ms, nooks_lock_wait_ms, uint, 0644);
 MODULE_PARM_DESC(lock_wait_ms,
 		 "a driver waiting longer than this for one of its spinlocks is deadlocked (ms; 0: wait forever)");
 
-#define NOOKS_HELD_MAX	16
 
-/**
- * struct nooks_held - a spinlock held by a driver
- * @lock: the lock
- * @dom: the driver's domain
- * @task: the task it was taken in (the interrupted one in an interrupt)
- * @ctx: the interrupt-context bits of preempt_count() it was taken in
- * @sp: the stack pointer of the code that took it: inside a protected
- *	call of that context when below the call's saved stack pointer
- * @since: local_clock() when it was taken
- */
-struct nooks_held {
-	raw_spinlock_t *lock;
-	struct nooks_domain *dom;
-	struct task_struct *task;
-	unsigned long ctx;
-	unsigned long sp;
-	u64 since;
-};
-
-/**
- * struct nooks_held_cpu - the driver spinlocks held on one CPU
- * @guard: protects the rest against nooks_locks_release() from another CPU
- * @n: entries in @held
- * @held: the locks, oldest first
- */
-struct nooks_held_cpu {
-	raw_spinlock_t guard;
-	unsigned int n;
-	struct nooks_held held[NOOKS_HELD_MAX];
-};
-
-static DEFINE_PER_CPU(struct nooks_held_cpu, nooks_held_cpu);
+DEFINE_PER_CPU(struct nooks_held_cpu, nooks_held_cpu);
 
 enum nooks_spin_kind {
 	NOOKS_SPIN,
@@ -320,26 +289,15 @@ void nooks_locks_release_context(struct nooks_domain *dom, unsigned long ctx,
 	local_irq_restore(flags);
 }
 
-/**
- * nooks_locks_left() - did a protected call return with a lock it took?
- * @dom: the domain of the call
- * @ctx: the interrupt-context bits of the call
- * @sp: the stack pointer the call saved at entry
- *
- * Called on the call's way out, on its CPU: true if a lock of @dom that
- * current took in @ctx inside the call (below @sp) is still recorded as
- * held.  Costs one per-CPU read when the driver holds no lock.
- */
-bool nooks_locks_left(struct nooks_domain *dom, unsigned long ctx,
-		      unsigned long sp)
+/* nooks_locks_left(), when this CPU records a lock */
+bool __nooks_locks_left(struct nooks_domain *dom, unsigned long ctx,
+			unsigned long sp)
 {
 	struct nooks_held_cpu *h;
 	unsigned long flags;
 	bool left = false;
 	unsigned int i;
 
-	if (likely(!this_cpu_read(nooks_held_cpu.n)))
-		return false;
 	local_irq_save(flags);
 	h = this_cpu_ptr(&nooks_held_cpu);
 	raw_spin_lock(&h->guard);

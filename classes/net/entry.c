@@ -169,7 +169,7 @@ static netdev_tx_t nooks_net_ndo_start_xmit(struct sk_buff *skb,
 {
 	struct nooks_netdev *nn = nooks_netdev_of(dev);
 	struct nooks_domain *dom = nn->dom;
-	struct nooks_frame f;
+	struct nooks_frame f __uninitialized;
 	netdev_tx_t ret;
 
 	if (unlikely(READ_ONCE(nn->divert) || READ_ONCE(nn->hold_xmit)) ||

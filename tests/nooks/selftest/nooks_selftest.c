@@ -312,7 +312,7 @@ static const char st_irq[] = "irq";
  */
 static noinline void st_protected(struct st_run *r, const char *what)
 {
-	struct nooks_frame f;
+	struct nooks_frame f __uninitialized;
 
 	if (nooks_call_begin(&f, NULL, what)) {
 		r->fault = f.fault;
@@ -496,7 +496,7 @@ static noinline int st_bench_fn(int x)
  */
 static noinline int st_bench_protected(int x)
 {
-	struct nooks_frame f;
+	struct nooks_frame f __uninitialized;
 	int ret;
 
 	if (nooks_call_begin(&f, NULL, "bench"))

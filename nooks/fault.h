@@ -6,8 +6,11 @@
 #ifndef _NOOKS_FAULT_H
 #define _NOOKS_FAULT_H
 
+#include <linux/jump_label.h>
 #include <linux/preempt.h>
+#include <linux/sched/clock.h>
 #include <linux/types.h>
+#include <asm/msr.h>
 
 #include "frame.h"
 
@@ -30,6 +33,21 @@ struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 bool nooks_cpu_may_have_frames(int cpu);
 void nooks_frame_unlink(struct nooks_frame *f);
 void nooks_purge_task(struct task_struct *t);
+
+/* nooks/hang.c */
+DECLARE_STATIC_KEY_FALSE(nooks_stamp_tsc);
+
+/*
+ * When a protected call entered, for the hang watchdog: the TSC where it
+ * runs at one rate on every CPU (a few instructions), else local_clock().
+ * Only the watchdog reads it (nooks_hang_stamp_ns()).
+ */
+static __always_inline u64 nooks_stamp(void)
+{
+	if (static_branch_likely(&nooks_stamp_tsc))
+		return rdtsc();
+	return local_clock();
+}
 
 /* nooks/fault.c */
 void nooks_redirect(struct pt_regs *regs, struct nooks_frame *f, int kind,

@@ -86,7 +86,8 @@ enum nooks_fault_kind {
  * @rcu_depth: RCU read-side nesting at entry, restored after a fault
  * @irqflags: interrupt flags at entry, restored after a fault
  * @cpu: CPU the call entered on (meaningful for atomic contexts)
- * @start_ns: local_clock() at entry, for the hang watchdog
+ * @start: when the call entered (nooks_stamp(), nooks/fault.h), for the
+ *	hang watchdog
  * @start_stolen: the entry CPU's stalled time at entry (see hang.c)
  * @dom: isolation domain being entered
  * @what: name of the entry point, for reports and traces
@@ -105,7 +106,7 @@ struct nooks_frame {
 	int rcu_depth;
 	unsigned long irqflags;
 	int cpu;
-	u64 start_ns;
+	u64 start;
 	u64 start_stolen;
 	struct nooks_domain *dom;
 	const char *what;

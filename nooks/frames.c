@@ -475,7 +475,7 @@ void nooks_frame_push(struct nooks_frame *f)
 	struct nooks_slot *s;
 
 	f->cpu = raw_smp_processor_id();
-	f->start_ns = local_clock();
+	f->start = nooks_stamp();
 	f->start_stolen = nooks_hang_stolen_ns();
 	if (f->ctx) {
 		nooks_stack_push(nooks_cpu_top(this_cpu_ptr(&nooks_cpu_frames),

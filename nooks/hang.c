@@ -77,9 +77,12 @@
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
+#include <linux/math64.h>
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/irq_regs.h>
 #include <asm/nmi.h>
+#include <asm/tsc.h>
 
 #include "fault.h"
 #include "symbols.h"
@@ -307,6 +310,45 @@ static bool nooks_nmi_redirect(struct pt_regs *regs, struct nooks_frame *f)
 }
 
 /*
+ * Entry stamps (nooks_stamp()) are raw TSC reads when the TSC runs at one
+ * rate, in step on every CPU (a process-context call may end on another
+ * CPU than it entered on): set once at load, before any call is made.
+ */
+DEFINE_STATIC_KEY_FALSE(nooks_stamp_tsc);
+
+/*
+ * Is the TSC one clock for every CPU, at one rate? When the processor says
+ * so (constant and non-stop TSC), or when the kernel found it so and runs
+ * its scheduler clock from it (sched_clock_stable(): a guest booted with
+ * tsc=reliable), and it has not been marked unstable since.
+ */
+static bool nooks_hang_tsc_usable(void)
+{
+	int (*stable)(void);
+
+	if (!boot_cpu_has(X86_FEATURE_TSC) || !tsc_khz || check_tsc_unstable())
+		return false;
+	if (boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
+	    boot_cpu_has(X86_FEATURE_NONSTOP_TSC))
+		return true;
+	stable = (void *)nooks_lookup_name("sched_clock_stable");
+	return stable && stable();
+}
+
+/* The local_clock() time of entry stamp @stamp, @now being local_clock(). */
+static u64 nooks_hang_stamp_ns(u64 stamp, u64 now)
+{
+	s64 cycles;
+
+	if (!static_branch_likely(&nooks_stamp_tsc))
+		return stamp;
+	cycles = rdtsc() - stamp;
+	if (cycles <= 0)
+		return now;
+	return now - mul_u64_u32_div(cycles, NSEC_PER_MSEC, tsc_khz);
+}
+
+/*
  * When the call's current uninterrupted run on the CPU began.  A
  * process-context call may sleep or be preempted: it is measured from the
  * later of its entry and the last time its task got the CPU (the
@@ -314,9 +356,9 @@ static bool nooks_nmi_redirect(struct pt_regs *regs, struct nooks_frame *f)
  * the clock local_clock() reads).  Calls in atomic contexts cannot leave
  * the CPU: they are measured from entry.
  */
-static u64 nooks_run_start(const struct nooks_frame *f)
+static u64 nooks_run_start(const struct nooks_frame *f, u64 now)
 {
-	u64 start = f->start_ns;
+	u64 start = nooks_hang_stamp_ns(f->start, now);
 
 #ifdef CONFIG_SCHED_INFO
 	if (!f->ctx) {
@@ -356,7 +398,7 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 	if (!regs || user_mode(regs))
 		return false;
 	f = nooks_find_frame(pc & NOOKS_CTX_MASK, regs->sp, nmi);
-	if (!f || f->fault || !f->start_ns)
+	if (!f || f->fault || !f->start)
 		return false;
 	/*
 	 * A call entered preemptible with interrupts on (probe, open, an
@@ -368,7 +410,7 @@ static bool nooks_hang_check(struct pt_regs *regs, unsigned long pc,
 		bound = max_t(u64, bound, (u64)READ_ONCE(nooks_hang_process_ms) *
 					  NSEC_PER_MSEC);
 	/* time the CPU was stalled is not time the call ran, up to a point */
-	age = now - nooks_run_start(f);
+	age = now - nooks_run_start(f, now);
 	if (f->cpu == smp_processor_id() &&
 	    (s64)age <= (s64)(NOOKS_HANG_STALL_MAX * bound))
 		age -= nooks_hang_stolen_ns() - f->start_stolen;
@@ -473,6 +515,9 @@ int nooks_hang_init(void)
 	nooks_module_text = (void *)nooks_lookup_name("__module_text_address");
 	if (!nooks_module_text)
 		pr_warn("__module_text_address not found: any module text counts as driver text\n");
+
+	if (nooks_hang_tsc_usable())
+		static_branch_enable(&nooks_stamp_tsc);
 
 	for_each_possible_cpu(cpu) {
 		struct nooks_hang_cpu *hc = per_cpu_ptr(&nooks_hang_cpus, cpu);

@@ -71,8 +71,10 @@ for d in $(drivers_list supported); do
 	vm=$(driver_vm "$d") c=$(driver_class "$d")
 	iso=tests/$c/test_isolate_$d.sh
 	[ "$c" = net ] && iso=tests/nooks/test_isolate_$d.sh
-	# a long matrix runs in make matrix instead (matrix_isolate_DRIVER)
-	[ -f "$TOP/$iso" ] || iso=${iso/test_isolate_/matrix_isolate_}
+	# a long one runs in make deep (deep_isolate_DRIVER) or make matrix
+	# (matrix_isolate_DRIVER) instead
+	[ -f "$TOP/$iso" ] || iso=${iso/test_isolate_/deep_isolate_}
+	[ -f "$TOP/$iso" ] || iso=${iso/deep_isolate_/matrix_isolate_}
 	for t in "$iso" "tests/$c/test_survive_$d.sh"; do
 		check "$t exists, its guest has $vm" \
 			test "$(header "$TOP/$t" vm 2> /dev/null)" = "$vm"

@@ -38,6 +38,8 @@ struct snd_kcontrol;
  * @played: frames of a playback stream the hardware had played past
  *	ALSA's last position when the driver failed, as the shadow estimates
  *	them; the replay counts them as played
+ * @pos_ns: local_clock() when the driver last reported the position (its
+ *	pointer op), or 0: what the shadow estimates @played from
  */
 struct nooks_snd_sub {
 	unsigned long flags;
@@ -45,6 +47,7 @@ struct nooks_snd_sub {
 	unsigned int rules_lo, rules_hi;
 	snd_pcm_uframes_t shift;
 	snd_pcm_uframes_t played;
+	u64 pos_ns;
 };
 
 /**

@@ -13,7 +13,8 @@
  *
  * Where it holds it: ALSA last read the position at the previous period
  * interrupt, and the hardware played on until the fault stopped it; the
- * shadow estimates how far from the time since then (shadow_snd_played())
+ * shadow estimates how far from the time since the driver reported that
+ * position (shadow_snd_played())
  * and the replay counts those frames as played, so that they are not
  * played twice.
  *
@@ -35,6 +36,7 @@
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <sound/core.h>
 #include <sound/pcm.h>
 
@@ -234,17 +236,19 @@ const struct nooks_snd_ctl_ops shadow_snd_ctl_standin = {
 
 /*
  * Frames a playing stream's hardware played past ALSA's last position
- * before the fault: the time since that position was read, at the
- * stream's rate, rounded up, and no more than the application had
+ * before the fault: the time since the driver reported that position
+ * (its pointer op, wrap_pcm.c; else since ALSA took it, in jiffies), at
+ * the stream's rate, rounded up, and no more than the application had
  * written. Over-estimating skips a few frames (a gap); under-estimating
  * would play frames twice. Any context, racing the stream's own updates:
  * an estimate either way.
  */
-static snd_pcm_uframes_t shadow_snd_played(struct snd_pcm_substream *s)
+static snd_pcm_uframes_t shadow_snd_played(struct snd_pcm_substream *s,
+					   struct nooks_snd_sub *sub)
 {
 	struct snd_pcm_runtime *rt = s->runtime;
 	snd_pcm_state_t state = READ_ONCE(rt->state);
-	unsigned long elapsed;
+	u64 at = READ_ONCE(sub->pos_ns), elapsed;
 	snd_pcm_uframes_t frames;
 	snd_pcm_sframes_t written;
 
@@ -252,10 +256,13 @@ static snd_pcm_uframes_t shadow_snd_played(struct snd_pcm_substream *s)
 	    (state != SNDRV_PCM_STATE_RUNNING &&
 	     state != SNDRV_PCM_STATE_DRAINING))
 		return 0;
-	elapsed = jiffies - READ_ONCE(rt->hw_ptr_jiffies) + 1;
-	if (elapsed > HZ)
+	if (at)
+		elapsed = local_clock() - at;
+	else
+		elapsed = jiffies_to_nsecs(jiffies - READ_ONCE(rt->hw_ptr_jiffies) + 1);
+	if (elapsed > NSEC_PER_SEC)
 		return 0;
-	frames = DIV_ROUND_UP((u64)elapsed * rt->rate, HZ);
+	frames = DIV_ROUND_UP_ULL(elapsed * rt->rate, NSEC_PER_SEC);
 	written = snd_pcm_playback_hw_avail(rt);
 	if (written <= 0)
 		return 0;
@@ -291,7 +298,7 @@ void shadow_snd_freeze(struct shadow_snd *ss)
 				/* a second failure: the first one's estimate */
 				if (!test_and_set_bit(NOOKS_SND_SUB_LIVE,
 						      &sub->flags))
-					sub->played = shadow_snd_played(s);
+					sub->played = shadow_snd_played(s, sub);
 				any = true;
 			}
 		}

@@ -36,6 +36,7 @@
  */
 #define pr_fmt(fmt) "nooks_sound: " fmt
 
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <sound/core.h>
 #include <sound/pcm.h>
@@ -109,6 +110,7 @@ static void nooks_snd_sub_reset(struct nooks_snd_sub *sub)
 {
 	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
 	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+	WRITE_ONCE(sub->pos_ns, 0);
 }
 
 /* open: remember which constraint rules the driver's open adds */
@@ -177,8 +179,11 @@ static snd_pcm_uframes_t nooks_snd_pcm_pointer(struct snd_pcm_substream *s)
 	snd_pcm_uframes_t pos = nooks_snd_pcm_do_pointer(s);
 	snd_pcm_uframes_t size = s->runtime->buffer_size;
 
-	if (!test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags) ||
-	    pos == SNDRV_PCM_POS_XRUN || READ_ONCE(nooks_snd_pcm_of(s)->divert))
+	if (pos == SNDRV_PCM_POS_XRUN || READ_ONCE(nooks_snd_pcm_of(s)->divert))
+		return pos;
+	/* the time of the position ALSA is about to take (standin.c) */
+	WRITE_ONCE(sub->pos_ns, local_clock());
+	if (!test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags))
 		return pos;
 	return (pos + sub->shift) % size;
 }

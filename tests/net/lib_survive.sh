@@ -93,6 +93,9 @@ echo "# tcpdump: exit $tcpdump_rc, $(tail -n 3 /tmp/tcpdump.err | tr '\n' ' '); 
 echo "# multicast: $(tr '\n' ' ' < /tmp/mcast.out)"
 echo "# udp ping: $(tr '\n' ' ' < /tmp/ping.out)"
 echo "# interruption (largest gap between echoes): $(kv max_gap_ms /tmp/ping.out) ms"
+# every failure the wrapper detected, with the time it was seen (a second
+# one is a defect of its own: the log says what it was)
+dmesg | grep -E '(nooks|shadow_net): .*(contained|detected|driver failed|fail-stopped|restarted|held by|dropped|timeout)' | sed 's/^/# /'
 
 tap_ok $([ $recovered = 0 ] && echo 1 || echo 0) "$MODE: fault contained, driver restarted"
 tap_ok $([ "$(cat $S/failures)" = 1 ] && echo 1 || echo 0) "$MODE: exactly one failure"

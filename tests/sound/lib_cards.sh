@@ -30,7 +30,8 @@ xrun_watch() {
 	[ -d $_t/events/kprobes/shadowdrv_xrun ] ||
 		echo 'p:shadowdrv_xrun __snd_pcm_xrun' >> $_t/kprobe_events ||
 		return 0
-	echo stacktrace > $_t/events/kprobes/shadowdrv_xrun/trigger
+	grep -q '^stacktrace' $_t/events/kprobes/shadowdrv_xrun/trigger ||
+		echo stacktrace > $_t/events/kprobes/shadowdrv_xrun/trigger
 	echo 1 > $_t/events/kprobes/shadowdrv_xrun/enable
 	echo > $_t/trace
 }

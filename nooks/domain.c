@@ -145,7 +145,9 @@ EXPORT_SYMBOL_GPL(nooks_domain_of_ip);
 /**
  * nooks_call_nested() - may an entry run inside the call that encloses it?
  * @dom: the domain the entry goes into
- * @ret_ip: the entry wrapper's return address (its caller)
+ * @ret_ip: the entry wrapper's return address (its caller), or 0 when the
+ *	caller is the wrapper's own module running an op of @dom directly
+ *	(NOOKS_NEST_IP())
  *
  * True when the entry is called by code of @dom that runs inside a
  * protected call of @dom in this context (libata's interrupt handler
@@ -159,13 +161,16 @@ EXPORT_SYMBOL_GPL(nooks_domain_of_ip);
 bool nooks_call_nested(struct nooks_domain *dom, unsigned long ret_ip)
 {
 	struct nooks_frame *f;
+	unsigned long ctx;
 	bool nested;
 
-	if (!nooks_domain_in_text(dom, ret_ip))
+	if (ret_ip && !nooks_domain_in_text(dom, ret_ip))
 		return false;
 	preempt_disable();
-	f = nooks_find_frame(preempt_count() & NOOKS_CTX_MASK,
-			     current_stack_pointer, false);
+	ctx = preempt_count() & NOOKS_CTX_MASK;
+	f = nooks_current_frame(ctx, current_stack_pointer);
+	if (!f)
+		f = nooks_find_frame(ctx, current_stack_pointer, false);
 	nested = f && f->dom == dom && !f->fault;
 	preempt_enable();
 	return nested;

@@ -25,7 +25,20 @@
 #ifndef _NOOKS_ENTRY_H
 #define _NOOKS_ENTRY_H
 
+#include <linux/module.h>
+
 #include "domain.h"
+
+/*
+ * The caller of a nested-op wrapper for nooks_call_nested(): its return
+ * address, or 0 when that lies in the wrapper's own module. The domain's
+ * code tail-calls ops (libata's ata_bmdma_setup() jumps to the port's
+ * sff_exec_command), so the return address is then in the wrapper that
+ * ran the calling op directly, inside the enclosing call: no kernel code
+ * between the two either.
+ */
+#define NOOKS_NEST_IP()							\
+	(within_module_core(_RET_IP_, THIS_MODULE) ? 0UL : _RET_IP_)
 
 /* Wrapper body; @nest: see NOOKS_ENTRY_OP_NESTED(). */
 #define __NOOKS_ENTRY_OP(name, rec, tbl, stbl, op, rtype, proto, args,	\
@@ -37,7 +50,7 @@ static rtype name proto							\
 									\
 	if (unlikely(READ_ONCE(__r->divert)))				\
 		return __r->stbl->op args;				\
-	if ((nest) && nooks_call_nested(__r->dom, _RET_IP_))		\
+	if ((nest) && nooks_call_nested(__r->dom, NOOKS_NEST_IP()))	\
 		return __r->tbl->op args;				\
 	NOOKS_CALL(__r->dom, #op, __ret, __r->tbl->op args,		\
 		   __r->stbl->op args);					\
@@ -54,7 +67,7 @@ static void name proto							\
 		__r->stbl->op args;					\
 		return;							\
 	}								\
-	if ((nest) && nooks_call_nested(__r->dom, _RET_IP_)) {		\
+	if ((nest) && nooks_call_nested(__r->dom, NOOKS_NEST_IP())) {	\
 		__r->tbl->op args;					\
 		return;							\
 	}								\

@@ -278,6 +278,39 @@ static struct nooks_frame *nooks_lookup_frame(unsigned long ctx,
 NOKPROBE_SYMBOL(nooks_lookup_frame);
 
 /**
+ * nooks_current_frame() - the running context's innermost frame, if it is
+ *	the top of its context's stack
+ * @ctx: interrupt-context bits (NOOKS_CTX_MASK) of the running context
+ * @sp: the running context's stack pointer
+ *
+ * The fast path of nooks_find_frame() for a caller that runs inside the
+ * call it looks for (an entry called from the domain's own code, in
+ * nooks_call_nested()): the top frame of the context is read directly,
+ * without the walk's fault-safe copies, since it is live (its call is
+ * still on this context's stack, under the caller) and so mapped, even
+ * if the driver wrote over it. Preemption disabled.
+ *
+ * Return: the top frame when it is current's, of @ctx and covers @sp;
+ * NULL otherwise, and then nooks_find_frame() gives the answer.
+ */
+struct nooks_frame *nooks_current_frame(unsigned long ctx, unsigned long sp)
+{
+	struct nooks_frame *f;
+	struct nooks_slot *s;
+
+	if (ctx) {
+		f = READ_ONCE(*nooks_cpu_top(this_cpu_ptr(&nooks_cpu_frames),
+					     ctx));
+	} else {
+		s = nooks_slot_of(current);
+		f = s ? READ_ONCE(s->top) : NULL;
+	}
+	if (f && nooks_frame_matches(f, current, ctx, ctx, sp, false))
+		return f;
+	return NULL;
+}
+
+/**
  * nooks_find_frame() - innermost live frame of the interrupted context
  * @ctx: interrupt-context bits (NOOKS_CTX_MASK) of the interrupted context
  * @sp: stack pointer of the interrupted context

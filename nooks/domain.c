@@ -429,6 +429,7 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 	nooks_locks_forget(dom);
 	nooks_sleeplocks_forget(dom);
 	nooks_irq_purge(dom);
+	WRITE_ONCE(dom->adopting, false);
 	WRITE_ONCE(dom->ifaces, 0);
 	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :
 					  NOOKS_STATE_UNLOADED);
@@ -480,10 +481,12 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
  * nooks_domain_switch_method() - what a switch to or from mode off would do
  * @dom: the domain, its ctl held
  *
- * Return: NOOKS_SWITCH_LIVE when the recovery layer can keep every
- * kernel-visible object of the driver's bound devices through a planned
- * restart, NOOKS_SWITCH_NONE when no device is bound (nothing to keep),
- * else NOOKS_SWITCH_REBIND.
+ * Return: NOOKS_SWITCH_INPLACE when the driver runs natively and a class
+ * can isolate it where it runs (struct nooks_iface.in_place),
+ * NOOKS_SWITCH_LIVE when the recovery layer can keep every kernel-visible
+ * object of the driver's bound devices through a planned restart,
+ * NOOKS_SWITCH_NONE when no device is bound (nothing to keep), else
+ * NOOKS_SWITCH_REBIND.
  */
 int nooks_domain_switch_method(struct nooks_domain *dom)
 {
@@ -502,6 +505,14 @@ int nooks_domain_switch_method(struct nooks_domain *dom)
 	nooks_pci_put_devices(&devs);
 	if (!bound)
 		return NOOKS_SWITCH_NONE;
+	if (dom->mode == NOOKS_MODE_OFF && state == NOOKS_STATE_NATIVE) {
+		struct nooks_iface *iface = nooks_iface_in_place(dom);
+
+		if (iface) {
+			module_put(iface->owner);
+			return NOOKS_SWITCH_INPLACE;
+		}
+	}
 	if (sops && sops->live && sops->quiesce && sops->resume &&
 	    ((state == NOOKS_STATE_NATIVE && dom->mode == NOOKS_MODE_OFF) ||
 	     state == NOOKS_STATE_RUNNING) && sops->live(dom))
@@ -678,6 +689,70 @@ err_attach:
 	return ret;
 }
 
+/*
+ * Isolate a driver that runs natively without unbinding its devices: its
+ * class brings them to rest (no call of the kernel into the driver or its
+ * helpers for them, none running), the call sites are bound, the class
+ * takes over the objects the driver made natively, and the devices are
+ * let go again. Nothing the kernel or an application sees changes; the
+ * pause is the wait for the devices to rest plus the binding. Caller
+ * holds dom->ctl; nooks_domain_switch_method() said INPLACE.
+ *
+ * What the driver set up natively and no class object leads to (a timer,
+ * a work item of its own) runs unprotected until the driver is restarted.
+ */
+static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
+{
+	struct nooks_switch *sw = &dom->last_switch;
+	struct nooks_iface *iface;
+	u64 t0, t;
+	int ret;
+
+	lockdep_assert_held(&dom->ctl);
+	memset(sw, 0, sizeof(*sw));
+	sw->method = NOOKS_SWITCH_INPLACE;
+	t0 = local_clock();
+	t = t0;
+	iface = nooks_iface_in_place(dom);
+	if (!iface)
+		return -EAGAIN;		/* the class went meanwhile */
+	ret = iface->hold(dom, true);
+	if (ret) {
+		pr_err("%s: devices did not come to rest (%d): not isolated\n",
+		       dom->name, ret);
+		goto out_release;
+	}
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_STOP, &t);
+	ret = nooks_domain_attach(dom);
+	if (ret)
+		goto out_release;
+	/* frees of what the kernel handed it natively are not judged */
+	WRITE_ONCE(dom->adopting, true);
+	ret = iface->adopt(dom);
+	if (ret) {
+		pr_err("%s: cannot take over its devices (%d): not isolated\n",
+		       dom->name, ret);
+		WRITE_ONCE(dom->adopting, false);
+		nooks_domain_detach(dom);
+		goto out_release;
+	}
+	rcu_assign_pointer(dom->ops, mode == NOOKS_MODE_SHADOW ?
+				     nooks_shadow_ops : NULL);
+	WRITE_ONCE(dom->mode, mode);
+	if (nooks_hook(dom, attach))
+		nooks_domain_ops(dom)->attach(dom);
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_PROBE, &t);
+	pr_info("%s: %s in place, devices kept\n", dom->name,
+		nooks_mode_name(mode));
+out_release:
+	iface->hold(dom, false);
+	module_put(iface->owner);
+	nooks_switch_phase_end(dom, NOOKS_SWITCH_REPLAY, &t);
+	sw->ok = !ret;
+	sw->total_ns = local_clock() - t0;
+	return ret;
+}
+
 /**
  * nooks_shadow_register() - plug a recovery layer (shadow drivers) in
  * @ops: its hooks; domains in shadow mode use them
@@ -753,6 +828,11 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		goto out;
 	}
 	old = dom->mode;
+	if (dom->mod && old == NOOKS_MODE_OFF &&
+	    nooks_domain_switch_method(dom) == NOOKS_SWITCH_INPLACE) {
+		ret = nooks_domain_switch_inplace(dom, mode);
+		goto out;
+	}
 	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF) &&
 	    nooks_domain_switch_method(dom) == NOOKS_SWITCH_LIVE) {
 		if (!try_module_get(dom->mod)) {

@@ -93,6 +93,7 @@ enum nooks_switch_method {
 	NOOKS_SWITCH_NONE,	/* none yet, or no device bound */
 	NOOKS_SWITCH_LIVE,	/* kept: a planned restart, nothing lost */
 	NOOKS_SWITCH_REBIND,	/* unbound and bound again: new objects */
+	NOOKS_SWITCH_INPLACE,	/* isolated where it runs: nothing unbound */
 };
 
 /**
@@ -220,8 +221,8 @@ struct nooks_domain_ops {
  * @track: resources the driver holds
  * @recover_work: runs the restart in process context
  * @restarting: the driver is being re-probed: a failure now is final
- * @adopting: the driver was isolated while it ran (a live switch from
- *	mode off) and is not re-probed yet: what it frees may be memory
+ * @adopting: the driver was isolated while it ran (a live or in-place
+ *	switch from mode off) and is not re-probed yet: what it frees may be memory
  *	the kernel handed it untracked, so frees are not judged against
  *	what it handed over
  * @probing: the device nooks is binding the driver to again (a restart or
@@ -348,6 +349,11 @@ static __always_inline void nooks_entry_end(struct nooks_domain *dom)
 
 void nooks_restart_resume(struct nooks_domain *dom);
 void nooks_pci_unquiesce(struct nooks_domain *dom);
+unsigned int nooks_irq_find_actions(void *dev_id, unsigned int *irqs,
+				    unsigned int max);
+int nooks_irq_adopt(struct nooks_domain *dom, struct device *dev,
+		    unsigned int irq, void *dev_id);
+void nooks_irq_unadopt(struct device *dev, unsigned int irq, void *dev_id);
 
 /**
  * NOOKS_CALL() - call a driver function as a protected call

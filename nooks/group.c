@@ -332,6 +332,26 @@ bool nooks_group_owns_memory(struct nooks_domain *dom, unsigned long ip)
 	return false;
 }
 
+/**
+ * nooks_group_covers() - is a module among the helpers a domain covers?
+ * @dom: the domain, its ctl held
+ * @name: the module's name
+ *
+ * Return: true if @name is a member of @dom's group.
+ */
+bool nooks_group_covers(struct nooks_domain *dom, const char *name)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&dom->ctl);
+	for (i = 0; i < dom->group.nr && i < NOOKS_GROUP_MAX; i++)
+		if (dom->group.m[i].mod &&
+		    !strcmp(module_name(dom->group.m[i].mod), name))
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(nooks_group_covers);
+
 /* Call sites bound in the members. */
 unsigned int nooks_group_sites(struct nooks_domain *dom)
 {

@@ -59,6 +59,7 @@ void nooks_group_unbind(struct nooks_domain *dom);
 void nooks_group_module_going(struct nooks_domain *dom, struct module *mod);
 bool nooks_group_in_text(struct nooks_domain *dom, unsigned long ip);
 bool nooks_group_owns_memory(struct nooks_domain *dom, unsigned long ip);
+bool nooks_group_covers(struct nooks_domain *dom, const char *name);
 unsigned int nooks_group_sites(struct nooks_domain *dom);
 int nooks_group_show(struct nooks_domain *dom, char *buf, size_t size);
 void nooks_group_init(void);

@@ -155,6 +155,32 @@ void nooks_iface_reset(struct nooks_domain *dom)
 	rcu_read_unlock();
 }
 
+/**
+ * nooks_iface_in_place() - the interface that can isolate a running driver
+ * @dom: the domain, its ctl held, its mode off and its pci_driver found
+ *
+ * Return: the first interface whose @in_place says it can take over every
+ * class object of the driver's bound devices, with a reference on its
+ * module (module_put(iface->owner) when done), or NULL.
+ */
+struct nooks_iface *nooks_iface_in_place(struct nooks_domain *dom)
+{
+	struct nooks_iface *iface, *found = NULL;
+
+	lockdep_assert_held(&dom->ctl);
+	mutex_lock(&nooks_iface_lock);
+	list_for_each_entry(iface, &nooks_ifaces, node) {
+		if (!iface->in_place || !iface->hold || !iface->adopt ||
+		    !iface->in_place(dom))
+			continue;
+		if (try_module_get(iface->owner))
+			found = iface;
+		break;
+	}
+	mutex_unlock(&nooks_iface_lock);
+	return found;
+}
+
 /* Add @t's imports at @tbl + *n; caller holds nooks_iface_lock. */
 static void nooks_iface_collect(struct nooks_import *tbl, unsigned int *n,
 				const struct nooks_import_table *t)

@@ -75,6 +75,22 @@ struct nooks_import_table {
  *	keeps in module-global variables about the devices it had bound,
  *	where the class knows it (a reload would have). Process context,
  *	under RCU: must not sleep. Not called for a restart in place.
+ * @in_place: can the class isolate this loaded driver without unbinding
+ *	its devices, because it can take over every class object the
+ *	driver made for them while it ran natively? Process context, the
+ *	domain's ctl held, its mode off and its pci_driver found.
+ * @hold: with @on, keep the kernel from entering the driver (and the
+ *	helpers its domain covers) for its bound devices, and wait until
+ *	nothing runs there for them: its call sites can then be bound
+ *	without a call pairing a native half with a wrapped one (a lock
+ *	taken natively and released through a wrapper). 0, or an error
+ *	when the devices do not come to rest (the switch is abandoned).
+ *	Without @on, let the kernel in again (also after a failed @adopt).
+ *	Process context, ctl held.
+ * @adopt: the call sites are bound, the devices held: take over the
+ *	class objects the driver made natively, as if it had made them
+ *	isolated (their entries wrapped, the objects tracked), all or none.
+ *	Process context, ctl held.
  * @node: in the list of interfaces (private)
  * @id: slot of the interface (private)
  * @live: import tables that resolved on this kernel (private)
@@ -92,6 +108,9 @@ struct nooks_iface {
 	void (*domain_del)(struct nooks_domain *dom);
 	void (*stop)(struct nooks_domain *dom);
 	void (*reset)(struct nooks_domain *dom);
+	bool (*in_place)(struct nooks_domain *dom);
+	int (*hold)(struct nooks_domain *dom, bool on);
+	int (*adopt)(struct nooks_domain *dom);
 	struct list_head node;
 	unsigned int id;
 	unsigned long live;
@@ -112,6 +131,7 @@ int nooks_iface_domain_add(struct nooks_domain *dom);
 void nooks_iface_domain_del(struct nooks_domain *dom);
 void nooks_iface_stop(struct nooks_domain *dom);
 void nooks_iface_reset(struct nooks_domain *dom);
+struct nooks_iface *nooks_iface_in_place(struct nooks_domain *dom);
 struct nooks_binding *nooks_iface_bind(struct nooks_domain *dom);
 void nooks_iface_show(struct nooks_domain *dom, char *buf, size_t size);
 int nooks_iface_init(void);

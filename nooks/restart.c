@@ -245,6 +245,8 @@ static void nooks_restart_work(struct work_struct *work)
 		WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
 		ret = nooks_pci_bind_devices(dom, &devs);
 		dom->restarting = false;
+		/* re-probed isolated: nothing made natively is left */
+		WRITE_ONCE(dom->adopting, false);
 		if (READ_ONCE(dom->state) != NOOKS_STATE_RUNNING)
 			ret = -EIO;
 	}

@@ -17,13 +17,17 @@
  *     |-- members          the modules the domain covers: the driver, then
  *     |                    the helper modules running code for it
  *     |-- switch           what a switch to or from off would do to the
- *     |                    bound devices: live | rebind | unbound
+ *     |                    bound devices: live | in-place | rebind |
+ *     |                    unbound
  *     |-- last_switch/
- *     |   |-- method       live | rebind | none
- *     |   |-- stop_us      live: stand-in, driver closed its devices
+ *     |   |-- method       live | in-place | rebind | none
+ *     |   |-- stop_us      live: stand-in, driver closed its devices;
+ *     |   |                in-place: devices brought to rest
  *     |   |-- remove_us    live: driver's remove, objects kept
- *     |   |-- probe_us     live: driver probed into the kept objects
- *     |   |-- replay_us    live: state replayed, devices handed back
+ *     |   |-- probe_us     live: driver probed into the kept objects;
+ *     |   |                in-place: call sites bound, objects adopted
+ *     |   |-- replay_us    live: state replayed, devices handed back;
+ *     |   |                in-place: devices let go again
  *     |   |-- total_us     the whole switch
  *     |   `-- ok           1 if it succeeded
  *     `-- last_recovery/
@@ -125,6 +129,7 @@ static const char * const nooks_switch_names[] = {
 	[NOOKS_SWITCH_NONE]	= "none",
 	[NOOKS_SWITCH_LIVE]	= "live",
 	[NOOKS_SWITCH_REBIND]	= "rebind",
+	[NOOKS_SWITCH_INPLACE]	= "in-place",
 };
 
 static ssize_t switch_show(struct kobject *kobj, struct kobj_attribute *attr,

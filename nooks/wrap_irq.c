@@ -9,16 +9,25 @@
  * frees such an interrupt at unbind.
  * An interrupt storm (more than storm_limit interrupts in 100 ms) fails the
  * domain like a fault does.
+ *
+ * An interrupt a driver requested natively, before it was isolated where it
+ * runs (an in-place switch), is adopted instead (nooks_irq_adopt()): its
+ * action keeps the driver's cookie, which the driver or devres frees it
+ * with, and gets nooks_irq_adopted() as its handler, which finds the
+ * nooks_irq by interrupt and cookie.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
 #include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "domain.h"
 #include "nooks_trace.h"
+#include "symbols.h"
 #include "wrap.h"
 
 static unsigned int storm_limit = 20000;
@@ -40,6 +49,7 @@ MODULE_PARM_DESC(storm_limit,
  *	record stays until the devices are unbound, so that the driver's
  *	own teardown the unbind runs (the free routine of a device-managed
  *	sound card) does not free it a second time
+ * @rcu: frees an adopted record (its handler looks it up under RCU)
  */
 struct nooks_irq {
 	struct list_head node;
@@ -51,10 +61,13 @@ struct nooks_irq {
 	unsigned long window;
 	unsigned int count;
 	bool released;
+	struct rcu_head rcu;
 };
 
 static LIST_HEAD(nooks_irqs);
 static DEFINE_SPINLOCK(nooks_irqs_lock);
+/* adopted interrupts: RCU list, written under nooks_irqs_lock */
+static LIST_HEAD(nooks_irqs_adopted);
 
 static bool nooks_irq_storm(struct nooks_irq *ni)
 {
@@ -285,3 +298,189 @@ const struct nooks_import_table nooks_irq_imports = {
 	.imports = nooks_irq_list,
 	.n = ARRAY_SIZE(nooks_irq_list),
 };
+
+/*
+ * Adopted interrupts. The kernel does not export irq_to_desc(): looked up
+ * once, like the other unexported symbols nooks uses.
+ */
+static struct irq_desc *(*nooks_irq_to_desc)(unsigned int irq);
+
+static struct irq_desc *nooks_irq_desc(unsigned int irq)
+{
+	if (!READ_ONCE(nooks_irq_to_desc))
+		WRITE_ONCE(nooks_irq_to_desc,
+			   (void *)nooks_lookup_name("irq_to_desc"));
+	return nooks_irq_to_desc ? nooks_irq_to_desc(irq) : NULL;
+}
+
+/* Handler of an adopted action: the protected call of the driver's. */
+static irqreturn_t nooks_irq_adopted(int irq, void *dev_id)
+{
+	struct nooks_irq *ni;
+	irqreturn_t ret = IRQ_NONE;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node) {
+		if (ni->irq == irq && ni->dev_id == dev_id) {
+			ret = nooks_irq_handler(irq, ni);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Set the handler of @irq's action with cookie @dev_id to @to if it is
+ * @from. Return: 0, or -ENOENT (no such action, or another handler).
+ */
+static int nooks_irq_swap(unsigned int irq, void *dev_id, irq_handler_t from,
+			  irq_handler_t to)
+{
+	struct irq_desc *desc = nooks_irq_desc(irq);
+	struct irqaction *act;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	if (!desc)
+		return -ENOENT;
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	for (act = desc->action; act; act = act->next) {
+		if (act->dev_id != dev_id)
+			continue;
+		if (act->handler == from && !act->thread_fn) {
+			WRITE_ONCE(act->handler, to);
+			ret = 0;
+		}
+		break;
+	}
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	return ret;
+}
+
+/* Device-managed: the driver's handler back before its interrupt is freed. */
+static void nooks_irq_adopt_gone(void *data)
+{
+	struct nooks_irq *ni = data;
+
+	nooks_irq_swap(ni->irq, ni->dev_id, nooks_irq_adopted, ni->handler);
+	spin_lock_irq(&nooks_irqs_lock);
+	list_del_rcu(&ni->node);
+	spin_unlock_irq(&nooks_irqs_lock);
+	kfree_rcu(ni, rcu);
+}
+
+/**
+ * nooks_irq_find_actions() - the interrupts that have an action with a cookie
+ * @dev_id: the cookie (a driver's dev_id)
+ * @irqs: filled with their numbers
+ * @max: room in @irqs
+ *
+ * Process context.
+ *
+ * Return: how many were found (at most @max).
+ */
+unsigned int nooks_irq_find_actions(void *dev_id, unsigned int *irqs,
+				    unsigned int max)
+{
+	struct irqaction *act;
+	struct irq_desc *desc;
+	unsigned long flags;
+	unsigned int irq, n = 0;
+
+	for (irq = 0; irq < nr_irqs && n < max; irq++) {
+		desc = nooks_irq_desc(irq);
+		if (!desc)
+			continue;
+		raw_spin_lock_irqsave(&desc->lock, flags);
+		for (act = desc->action; act; act = act->next)
+			if (act->dev_id == dev_id)
+				break;
+		raw_spin_unlock_irqrestore(&desc->lock, flags);
+		if (act)
+			irqs[n++] = irq;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(nooks_irq_find_actions);
+
+/**
+ * nooks_irq_adopt() - isolate an interrupt handler a driver requested natively
+ * @dom: the domain, isolated where it runs
+ * @dev: the device whose devres frees the interrupt (or the driver does)
+ * @irq: the interrupt
+ * @dev_id: the driver's cookie
+ *
+ * The action's handler becomes a protected call of the driver's, until
+ * @dev is unbound: a device-managed action, added after the interrupt's
+ * and so run before it is freed, puts the driver's handler back. Only a
+ * hardirq handler without a thread is adopted. Caller keeps the interrupt
+ * from running (disable_irq()) or knows its handler idle.
+ *
+ * Return: 0, -ENOENT (no such action, a threaded one, or one adopted
+ * already), -ENOMEM.
+ */
+int nooks_irq_adopt(struct nooks_domain *dom, struct device *dev,
+		    unsigned int irq, void *dev_id)
+{
+	struct irq_desc *desc = nooks_irq_desc(irq);
+	struct irqaction *act;
+	struct nooks_irq *ni;
+	unsigned long flags;
+	int ret;
+
+	if (!desc)
+		return -ENOENT;
+	ni = kzalloc(sizeof(*ni), GFP_KERNEL);
+	if (!ni)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	for (act = desc->action; act; act = act->next)
+		if (act->dev_id == dev_id)
+			break;
+	if (act && !act->thread_fn && act->handler != nooks_irq_adopted)
+		ni->handler = act->handler;
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	if (!ni->handler) {
+		kfree(ni);
+		return -ENOENT;
+	}
+	ni->dom = dom;
+	ni->irq = irq;
+	ni->dev_id = dev_id;
+	ni->window = jiffies;
+	spin_lock_irq(&nooks_irqs_lock);
+	list_add_rcu(&ni->node, &nooks_irqs_adopted);
+	spin_unlock_irq(&nooks_irqs_lock);
+	ret = nooks_irq_swap(irq, dev_id, ni->handler, nooks_irq_adopted);
+	if (!ret)
+		ret = devm_add_action(dev, nooks_irq_adopt_gone, ni);
+	if (ret) {
+		nooks_irq_adopt_gone(ni);
+		return ret;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nooks_irq_adopt);
+
+/**
+ * nooks_irq_unadopt() - give an adopted interrupt its driver's handler back
+ * @dev: the device given to nooks_irq_adopt()
+ * @irq: the interrupt
+ * @dev_id: the driver's cookie
+ *
+ * For a class whose adoption failed half-way. Process context.
+ */
+void nooks_irq_unadopt(struct device *dev, unsigned int irq, void *dev_id)
+{
+	struct nooks_irq *ni, *found = NULL;
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_for_each_entry(ni, &nooks_irqs_adopted, node)
+		if (ni->irq == irq && ni->dev_id == dev_id)
+			found = ni;
+	spin_unlock_irq(&nooks_irqs_lock);
+	if (found)
+		devm_release_action(dev, nooks_irq_adopt_gone, found);
+}
+EXPORT_SYMBOL_GPL(nooks_irq_unadopt);

@@ -107,6 +107,9 @@ static struct nooks_iface nooks_ide_iface = {
 	.helpers_own_memory	= true,
 	.domain_add		= nooks_ide_domain_add,
 	.domain_del		= nooks_ide_domain_del,
+	.in_place		= nooks_ata_in_place,
+	.hold			= nooks_ata_hold,
+	.adopt			= nooks_ata_adopt,
 };
 
 static int __init nooks_ide_init(void)

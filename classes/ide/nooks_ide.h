@@ -114,5 +114,12 @@ extern const struct ata_port_operations nooks_ata_isolate;
 void nooks_ata_port_wrap(struct nooks_ata_port *p, struct nooks_domain *dom,
 			 struct nooks_ata_domain *ad, struct ata_port *ap);
 void nooks_ata_port_unwrap(struct nooks_ata_port *p);
+int nooks_ata_host_add(struct nooks_domain *dom, struct nooks_ata_domain *ad,
+		       struct ata_host *host);
+bool nooks_ata_host_find(struct nooks_ata_domain *ad, struct ata_host *host);
+void nooks_ata_host_let_go(struct nooks_ata_domain *ad, struct ata_host *host);
+bool nooks_ata_in_place(struct nooks_domain *dom);
+int nooks_ata_hold(struct nooks_domain *dom, bool on);
+int nooks_ata_adopt(struct nooks_domain *dom);
 
 #endif /* _NOOKS_IDE_H */

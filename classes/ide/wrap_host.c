@@ -55,10 +55,19 @@ static void nooks_ata_host_free(void *data)
 	kfree(h);
 }
 
-/* Wrap @host's ports for @dom, until the host is let go. */
-static int nooks_ata_host_add(struct nooks_domain *dom,
-			      struct nooks_ata_domain *ad,
-			      struct ata_host *host)
+/**
+ * nooks_ata_host_add() - wrap an ATA host's ports for a domain
+ * @dom: the domain
+ * @ad: its ide data
+ * @host: the host, not started yet, or at rest (adopt.c)
+ *
+ * Until the host is let go (a device-managed action on its device, or
+ * nooks_ata_host_let_go()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nooks_ata_host_add(struct nooks_domain *dom, struct nooks_ata_domain *ad,
+		       struct ata_host *host)
 {
 	struct nooks_ata_host *h;
 	unsigned int i, n = 0;
@@ -80,6 +89,44 @@ static int nooks_ata_host_add(struct nooks_domain *dom,
 	list_add_tail(&h->node, &ad->hosts);
 	mutex_unlock(&ad->lock);
 	return devm_add_action_or_reset(host->dev, nooks_ata_host_free, h);
+}
+
+/**
+ * nooks_ata_host_find() - is a host wrapped for a domain?
+ * @ad: the domain's ide data
+ * @host: the host
+ *
+ * Return: true if its ports are the domain's entries.
+ */
+bool nooks_ata_host_find(struct nooks_ata_domain *ad, struct ata_host *host)
+{
+	struct nooks_ata_host *h;
+	bool found = false;
+
+	mutex_lock(&ad->lock);
+	list_for_each_entry(h, &ad->hosts, node)
+		if (h->host == host)
+			found = true;
+	mutex_unlock(&ad->lock);
+	return found;
+}
+
+/**
+ * nooks_ata_host_let_go() - give a wrapped host's ports their own operations
+ * @ad: the domain's ide data
+ * @host: the host, at rest
+ */
+void nooks_ata_host_let_go(struct nooks_ata_domain *ad, struct ata_host *host)
+{
+	struct nooks_ata_host *h, *found = NULL;
+
+	mutex_lock(&ad->lock);
+	list_for_each_entry(h, &ad->hosts, node)
+		if (h->host == host)
+			found = h;
+	mutex_unlock(&ad->lock);
+	if (found)
+		devm_release_action(host->dev, nooks_ata_host_free, found);
 }
 
 static int nooks_ata_pci_sff_activate_host(struct ata_host *host,

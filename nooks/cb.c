@@ -22,6 +22,7 @@ struct nooks_cb {
 	const void *key;
 	struct nooks_domain *dom;
 	void *fn;
+	void (*restore)(const void *key, void *fn);
 	struct rcu_head rcu;
 };
 
@@ -44,10 +45,14 @@ static struct nooks_cb *nooks_cb_find(const void *key)
  * @dom: the driver's domain
  * @key: the timer, work item, tasklet or NAPI instance
  * @fn: the driver's function
+ * @restore: puts @fn back in @key in place of the entry function, for a
+ *	driver let go where it runs (nooks_cb_let_go()); NULL if the object
+ *	never outlives the driver's isolation
  *
  * Return: 0 or -ENOMEM.
  */
-int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn)
+int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn,
+		 void (*restore)(const void *key, void *fn))
 {
 	struct nooks_cb *cb, *old;
 	unsigned long flags;
@@ -58,6 +63,7 @@ int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn)
 	cb->key = key;
 	cb->dom = dom;
 	cb->fn = fn;
+	cb->restore = restore;
 	spin_lock_irqsave(&nooks_cb_lock, flags);
 	old = nooks_cb_find(key);
 	if (old)
@@ -122,6 +128,32 @@ void nooks_cb_del_domain(struct nooks_domain *dom)
 	hash_for_each_safe(nooks_cb_table, bkt, tmp, cb, node) {
 		if (cb->dom != dom)
 			continue;
+		hash_del_rcu(&cb->node);
+		kfree_rcu(cb, rcu);
+	}
+	spin_unlock_irqrestore(&nooks_cb_lock, flags);
+}
+
+/**
+ * nooks_cb_let_go() - give a domain's objects their driver's functions back
+ * @dom: the domain, let go where it runs (nothing of it runs now)
+ *
+ * Each object with a restore op gets the driver's function in place of
+ * nooks's entry function, and every record of @dom is forgotten.
+ */
+void nooks_cb_let_go(struct nooks_domain *dom)
+{
+	struct hlist_node *tmp;
+	struct nooks_cb *cb;
+	unsigned long flags;
+	int bkt;
+
+	spin_lock_irqsave(&nooks_cb_lock, flags);
+	hash_for_each_safe(nooks_cb_table, bkt, tmp, cb, node) {
+		if (cb->dom != dom)
+			continue;
+		if (cb->restore)
+			cb->restore(cb->key, cb->fn);
 		hash_del_rcu(&cb->node);
 		kfree_rcu(cb, rcu);
 	}

@@ -481,8 +481,9 @@ static int nooks_domain_switch(struct nooks_domain *dom, bool isolate)
  * nooks_domain_switch_method() - what a switch to or from mode off would do
  * @dom: the domain, its ctl held
  *
- * Return: NOOKS_SWITCH_INPLACE when the driver runs natively and a class
- * can isolate it where it runs (struct nooks_iface.in_place),
+ * Return: NOOKS_SWITCH_INPLACE when the driver runs (natively, or
+ * isolated and healthy) and a class can isolate it or let it go where it
+ * runs (struct nooks_iface.in_place),
  * NOOKS_SWITCH_LIVE when the recovery layer can keep every kernel-visible
  * object of the driver's bound devices through a planned restart,
  * NOOKS_SWITCH_NONE when no device is bound (nothing to keep), else
@@ -505,7 +506,8 @@ int nooks_domain_switch_method(struct nooks_domain *dom)
 	nooks_pci_put_devices(&devs);
 	if (!bound)
 		return NOOKS_SWITCH_NONE;
-	if (dom->mode == NOOKS_MODE_OFF && state == NOOKS_STATE_NATIVE) {
+	if ((dom->mode == NOOKS_MODE_OFF && state == NOOKS_STATE_NATIVE) ||
+	    (dom->mode != NOOKS_MODE_OFF && state == NOOKS_STATE_RUNNING)) {
 		struct nooks_iface *iface = nooks_iface_in_place(dom);
 
 		if (iface) {
@@ -690,13 +692,16 @@ err_attach:
 }
 
 /*
- * Isolate a driver that runs natively without unbinding its devices: its
- * class brings them to rest (no call of the kernel into the driver or its
- * helpers for them, none running), the call sites are bound, the class
- * takes over the objects the driver made natively, and the devices are
- * let go again. Nothing the kernel or an application sees changes; the
- * pause is the wait for the devices to rest plus the binding. Caller
- * holds dom->ctl; nooks_domain_switch_method() said INPLACE.
+ * Isolate a driver that runs natively without unbinding its devices, or
+ * let an isolated one go the same way: its class brings them to rest (no
+ * call of the kernel into the driver or its helpers for them, none
+ * running); to isolate, the call sites are bound and the class takes over
+ * the objects the driver made natively; to let go, the class gives its
+ * objects their own entries back, nooks its interrupts and callbacks, and
+ * the call sites are restored; then the devices are let go again. Nothing
+ * the kernel or an application sees changes; the pause is the wait for
+ * the devices to rest plus the (un)binding. Caller holds dom->ctl;
+ * nooks_domain_switch_method() said INPLACE.
  *
  * What the driver set up natively and no class object leads to (a timer,
  * a work item of its own) runs unprotected until the driver is restarted.
@@ -704,6 +709,7 @@ err_attach:
 static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 {
 	struct nooks_switch *sw = &dom->last_switch;
+	bool native = mode == NOOKS_MODE_OFF;
 	struct nooks_iface *iface;
 	u64 t0, t;
 	int ret;
@@ -718,11 +724,29 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 		return -EAGAIN;		/* the class went meanwhile */
 	ret = iface->hold(dom, true);
 	if (ret) {
-		pr_err("%s: devices did not come to rest (%d): not isolated\n",
+		pr_err("%s: devices did not come to rest (%d): mode unchanged\n",
 		       dom->name, ret);
 		goto out_release;
 	}
 	nooks_switch_phase_end(dom, NOOKS_SWITCH_STOP, &t);
+	if (native) {
+		iface->let_go(dom);
+		if (nooks_irq_let_go(dom))
+			pr_warn("%s: an interrupt stays wrapped\n", dom->name);
+		nooks_cb_let_go(dom);
+		if (nooks_hook(dom, detach))
+			nooks_domain_ops(dom)->detach(dom);
+		RCU_INIT_POINTER(dom->ops, NULL);
+		WRITE_ONCE(dom->mode, NOOKS_MODE_OFF);
+		/* wrappers that started see the mode: none runs after this */
+		synchronize_rcu();
+		nooks_domain_detach(dom);
+		/* the detach forgot the driver: the let-go below needs it */
+		nooks_pci_find_driver(dom);
+		nooks_switch_phase_end(dom, NOOKS_SWITCH_PROBE, &t);
+		pr_info("%s: native in place, devices kept\n", dom->name);
+		goto out_release;
+	}
 	ret = nooks_domain_attach(dom);
 	if (ret)
 		goto out_release;
@@ -732,8 +756,8 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 	if (ret) {
 		pr_err("%s: cannot take over its devices (%d): not isolated\n",
 		       dom->name, ret);
-		WRITE_ONCE(dom->adopting, false);
 		nooks_domain_detach(dom);
+		nooks_pci_find_driver(dom);
 		goto out_release;
 	}
 	rcu_assign_pointer(dom->ops, mode == NOOKS_MODE_SHADOW ?
@@ -828,7 +852,7 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		goto out;
 	}
 	old = dom->mode;
-	if (dom->mod && old == NOOKS_MODE_OFF &&
+	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF) &&
 	    nooks_domain_switch_method(dom) == NOOKS_SWITCH_INPLACE) {
 		ret = nooks_domain_switch_inplace(dom, mode);
 		goto out;

@@ -350,7 +350,7 @@ static __always_inline void nooks_entry_end(struct nooks_domain *dom)
 void nooks_restart_resume(struct nooks_domain *dom);
 void nooks_pci_unquiesce(struct nooks_domain *dom);
 unsigned int nooks_irq_find_actions(void *dev_id, unsigned int *irqs,
-				    unsigned int max);
+				    unsigned int max, bool any);
 int nooks_irq_adopt(struct nooks_domain *dom, struct device *dev,
 		    unsigned int irq, void *dev_id);
 void nooks_irq_unadopt(struct device *dev, unsigned int irq, void *dev_id);

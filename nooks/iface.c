@@ -157,10 +157,11 @@ void nooks_iface_reset(struct nooks_domain *dom)
 
 /**
  * nooks_iface_in_place() - the interface that can isolate a running driver
- * @dom: the domain, its ctl held, its mode off and its pci_driver found
+ * @dom: the domain, its ctl held and its pci_driver found
  *
- * Return: the first interface whose @in_place says it can take over every
- * class object of the driver's bound devices, with a reference on its
+ * Return: the first interface whose @in_place says it can take over (and
+ * let go of) every class object of the driver's bound devices, with a
+ * reference on its
  * module (module_put(iface->owner) when done), or NULL.
  */
 struct nooks_iface *nooks_iface_in_place(struct nooks_domain *dom)
@@ -171,7 +172,7 @@ struct nooks_iface *nooks_iface_in_place(struct nooks_domain *dom)
 	mutex_lock(&nooks_iface_lock);
 	list_for_each_entry(iface, &nooks_ifaces, node) {
 		if (!iface->in_place || !iface->hold || !iface->adopt ||
-		    !iface->in_place(dom))
+		    !iface->let_go || !iface->in_place(dom))
 			continue;
 		if (try_module_get(iface->owner))
 			found = iface;

@@ -77,8 +77,9 @@ struct nooks_import_table {
  *	under RCU: must not sleep. Not called for a restart in place.
  * @in_place: can the class isolate this loaded driver without unbinding
  *	its devices, because it can take over every class object the
- *	driver made for them while it ran natively? Process context, the
- *	domain's ctl held, its mode off and its pci_driver found.
+ *	driver made for them while it ran natively (and let go of them
+ *	again)? Process context, the domain's ctl held, its pci_driver
+ *	found.
  * @hold: with @on, keep the kernel from entering the driver (and the
  *	helpers its domain covers) for its bound devices, and wait until
  *	nothing runs there for them: its call sites can then be bound
@@ -91,6 +92,10 @@ struct nooks_import_table {
  *	class objects the driver made natively, as if it had made them
  *	isolated (their entries wrapped, the objects tracked), all or none.
  *	Process context, ctl held.
+ * @let_go: the reverse, for a switch back to off in place: the devices
+ *	held, give the class objects their driver's own entries back and
+ *	forget them (whether adopted or made isolated). Process context,
+ *	ctl held.
  * @node: in the list of interfaces (private)
  * @id: slot of the interface (private)
  * @live: import tables that resolved on this kernel (private)
@@ -111,6 +116,7 @@ struct nooks_iface {
 	bool (*in_place)(struct nooks_domain *dom);
 	int (*hold)(struct nooks_domain *dom, bool on);
 	int (*adopt)(struct nooks_domain *dom);
+	void (*let_go)(struct nooks_domain *dom);
 	struct list_head node;
 	unsigned int id;
 	unsigned long live;

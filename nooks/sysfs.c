@@ -25,7 +25,8 @@
  *     |   |                in-place: devices brought to rest
  *     |   |-- remove_us    live: driver's remove, objects kept
  *     |   |-- probe_us     live: driver probed into the kept objects;
- *     |   |                in-place: call sites bound, objects adopted
+ *     |   |                in-place: call sites bound and objects
+ *     |   |                adopted, or objects let go and sites restored
  *     |   |-- replay_us    live: state replayed, devices handed back;
  *     |   |                in-place: devices let go again
  *     |   |-- total_us     the whole switch

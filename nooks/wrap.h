@@ -90,9 +90,12 @@ extern struct nooks_obj_type nooks_obj_irq, nooks_obj_irq_vectors,
 
 /* wrap_irq.c: interrupts the tracker freed, once the devices are unbound */
 void nooks_irq_purge(struct nooks_domain *dom);
+int nooks_irq_let_go(struct nooks_domain *dom);
 
 /* Callback registry: kernel object -> (domain, driver function). */
-int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn);
+int nooks_cb_set(struct nooks_domain *dom, const void *key, void *fn,
+		 void (*restore)(const void *key, void *fn));
+void nooks_cb_let_go(struct nooks_domain *dom);
 void *nooks_cb_get(const void *key, struct nooks_domain **dom);
 void nooks_cb_del(const void *key);
 void nooks_cb_del_domain(struct nooks_domain *dom);

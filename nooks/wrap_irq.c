@@ -49,6 +49,8 @@ MODULE_PARM_DESC(storm_limit,
  *	record stays until the devices are unbound, so that the driver's
  *	own teardown the unbind runs (the free routine of a device-managed
  *	sound card) does not free it a second time
+ * @dev: the device whose devres frees the interrupt (device-managed or
+ *	adopted), else NULL
  * @rcu: frees an adopted record (its handler looks it up under RCU)
  */
 struct nooks_irq {
@@ -61,6 +63,7 @@ struct nooks_irq {
 	unsigned long window;
 	unsigned int count;
 	bool released;
+	struct device *dev;
 	struct rcu_head rcu;
 };
 
@@ -197,6 +200,7 @@ static int nooks_devm_request_threaded_irq(struct device *dev,
 	ni = nooks_irq_new(dom, irq, handler, thread_fn, dev_id);
 	if (!ni)
 		return -ENOMEM;
+	ni->dev = dev;
 	nooks_track_add(dom, &nooks_obj_devm_irq, (unsigned long)ni,
 			(unsigned long)dev, 0, 0);
 	/* on failure the action has run: ni is gone */
@@ -370,18 +374,33 @@ static void nooks_irq_adopt_gone(void *data)
 	kfree_rcu(ni, rcu);
 }
 
+/* Is @act the action of a driver's interrupt with cookie @dev_id? */
+static bool nooks_irq_action_is(struct irqaction *act, void *dev_id, bool any)
+{
+	struct nooks_irq *ni = act->dev_id;
+
+	if (act->dev_id == dev_id)
+		return true;
+	/* requested through the wrappers: the cookie is nooks's record */
+	return any && (act->handler == nooks_irq_handler ||
+		       act->thread_fn == nooks_irq_thread) &&
+	       ni->dev_id == dev_id;
+}
+
 /**
  * nooks_irq_find_actions() - the interrupts that have an action with a cookie
  * @dev_id: the cookie (a driver's dev_id)
  * @irqs: filled with their numbers
  * @max: room in @irqs
+ * @any: also those the driver requested through the wrappers (whose action
+ *	has nooks's record as its cookie)
  *
  * Process context.
  *
  * Return: how many were found (at most @max).
  */
 unsigned int nooks_irq_find_actions(void *dev_id, unsigned int *irqs,
-				    unsigned int max)
+				    unsigned int max, bool any)
 {
 	struct irqaction *act;
 	struct irq_desc *desc;
@@ -394,7 +413,7 @@ unsigned int nooks_irq_find_actions(void *dev_id, unsigned int *irqs,
 			continue;
 		raw_spin_lock_irqsave(&desc->lock, flags);
 		for (act = desc->action; act; act = act->next)
-			if (act->dev_id == dev_id)
+			if (nooks_irq_action_is(act, dev_id, any))
 				break;
 		raw_spin_unlock_irqrestore(&desc->lock, flags);
 		if (act)
@@ -448,6 +467,7 @@ int nooks_irq_adopt(struct nooks_domain *dom, struct device *dev,
 	ni->dom = dom;
 	ni->irq = irq;
 	ni->dev_id = dev_id;
+	ni->dev = dev;
 	ni->window = jiffies;
 	spin_lock_irq(&nooks_irqs_lock);
 	list_add_rcu(&ni->node, &nooks_irqs_adopted);
@@ -484,3 +504,132 @@ void nooks_irq_unadopt(struct device *dev, unsigned int irq, void *dev_id)
 		devm_release_action(dev, nooks_irq_adopt_gone, found);
 }
 EXPORT_SYMBOL_GPL(nooks_irq_unadopt);
+
+/*
+ * The devres record of a device-managed interrupt, as kernel/irq/devres.c
+ * lays it out (struct irq_devres, private there): what devres frees the
+ * interrupt with.
+ */
+struct nooks_irq_devres {
+	unsigned int irq;
+	void *dev_id;
+};
+
+static void (*nooks_irq_devres_release)(struct device *dev, void *res);
+
+static int nooks_irq_devres_match(struct device *dev, void *res, void *data)
+{
+	struct nooks_irq_devres *dr = res;
+	struct nooks_irq *ni = data;
+
+	return dr->irq == ni->irq && dr->dev_id == ni;
+}
+
+/*
+ * Make the interrupt @ni wraps the driver's own again where it is: its
+ * action gets the driver's handlers and cookie, the devres record of a
+ * device-managed one the cookie too. Return: 0, or -ENOENT.
+ */
+static int nooks_irq_native(struct nooks_irq *ni)
+{
+	struct irq_desc *desc = nooks_irq_desc(ni->irq);
+	struct nooks_irq_devres *dr = NULL;
+	struct irqaction *act;
+	unsigned long flags;
+
+	if (!desc)
+		return -ENOENT;
+	if (ni->dev) {
+		if (!nooks_irq_devres_release)
+			nooks_irq_devres_release =
+				(void *)nooks_lookup_name("devm_irq_release");
+		if (!nooks_irq_devres_release)
+			return -ENOENT;
+		dr = devres_find(ni->dev, nooks_irq_devres_release,
+				 nooks_irq_devres_match, ni);
+		if (!dr)
+			return -ENOENT;
+	}
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	for (act = desc->action; act; act = act->next)
+		if (act->dev_id == ni)
+			break;
+	if (act) {
+		if (ni->handler)
+			WRITE_ONCE(act->handler, ni->handler);
+		if (ni->thread_fn)
+			WRITE_ONCE(act->thread_fn, ni->thread_fn);
+		WRITE_ONCE(act->dev_id, ni->dev_id);
+	}
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	if (!act)
+		return -ENOENT;
+	if (dr)
+		dr->dev_id = ni->dev_id;
+	return 0;
+}
+
+/**
+ * nooks_irq_let_go() - give a domain's interrupts their driver's handlers back
+ * @dom: the domain, let go where it runs: its interrupts disabled or idle
+ *
+ * Adopted interrupts get their handler back (nooks_irq_adopt()); those the
+ * driver requested isolated become what the driver asked for, its own
+ * handlers and cookie, which it or devres frees them with later. Their
+ * records are forgotten. Process context.
+ *
+ * Return: 0, or -ENOENT if one could not be found where it was (it stays
+ * wrapped and answers nothing while the domain is not isolated).
+ */
+int nooks_irq_let_go(struct nooks_domain *dom)
+{
+	struct nooks_irq *ni, *tmp;
+	LIST_HEAD(mine);
+	int ret = 0;
+
+	spin_lock_irq(&nooks_irqs_lock);
+	list_for_each_entry_safe(ni, tmp, &nooks_irqs, node)
+		if (ni->dom == dom && !ni->released)
+			list_move(&ni->node, &mine);
+	spin_unlock_irq(&nooks_irqs_lock);
+	list_for_each_entry_safe(ni, tmp, &mine, node) {
+		if (nooks_irq_native(ni)) {
+			pr_err("%s: irq %u not let go\n", dom->name, ni->irq);
+			ret = -ENOENT;
+			spin_lock_irq(&nooks_irqs_lock);
+			list_move(&ni->node, &nooks_irqs);
+			spin_unlock_irq(&nooks_irqs_lock);
+			continue;
+		}
+		list_del(&ni->node);
+		if (ni->dev) {
+			nooks_track_del(dom, &nooks_obj_devm_irq,
+					(unsigned long)ni, NULL);
+			devm_remove_action(ni->dev, nooks_devm_irq_gone, ni);
+		} else {
+			nooks_track_del(dom, &nooks_obj_irq, (unsigned long)ni,
+					NULL);
+		}
+		/* a handler that read the old cookie may still run */
+		synchronize_irq(ni->irq);
+		kfree(ni);
+	}
+
+	/* adopted ones */
+	for (;;) {
+		struct nooks_irq *found = NULL;
+
+		rcu_read_lock();
+		list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node)
+			if (ni->dom == dom) {
+				found = ni;
+				break;
+			}
+		rcu_read_unlock();
+		if (!found)
+			break;
+		devm_remove_action(found->dev, nooks_irq_adopt_gone, found);
+		nooks_irq_adopt_gone(found);
+	}
+	return ret;
+}

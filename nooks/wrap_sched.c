@@ -29,6 +29,11 @@ static void nooks_timer_fn(struct timer_list *t)
 	NOOKS_CALL_VOID(dom, "timer", fn(t), (void)0);
 }
 
+static void nooks_timer_restore(const void *key, void *fn)
+{
+	WRITE_ONCE(((struct timer_list *)key)->function, fn);
+}
+
 static void nooks_init_timer_key(struct timer_list *t,
 				 void (*fn)(struct timer_list *),
 				 unsigned int flags, const char *name,
@@ -36,7 +41,8 @@ static void nooks_init_timer_key(struct timer_list *t,
 {
 	struct nooks_domain *dom = nooks_caller_domain();
 
-	if (dom && nooks_driver_fn(dom, fn) && !nooks_cb_set(dom, t, fn))
+	if (dom && nooks_driver_fn(dom, fn) &&
+	    !nooks_cb_set(dom, t, fn, nooks_timer_restore))
 		fn = nooks_timer_fn;
 	init_timer_key(t, fn, flags, name, key);
 }
@@ -96,6 +102,11 @@ static void nooks_work_fn(struct work_struct *w)
 	NOOKS_CALL_VOID(dom, "work", fn(w), (void)0);
 }
 
+static void nooks_work_restore(const void *key, void *fn)
+{
+	WRITE_ONCE(((struct work_struct *)key)->func, fn);
+}
+
 static void nooks_work_queued(struct nooks_domain *dom, struct work_struct *w,
 			      bool delayed)
 {
@@ -104,7 +115,7 @@ static void nooks_work_queued(struct nooks_domain *dom, struct work_struct *w,
 	if (w->func != nooks_work_fn) {
 		if (!nooks_driver_fn(dom, w->func))
 			return;
-		if (nooks_cb_set(dom, w, w->func))
+		if (nooks_cb_set(dom, w, w->func, nooks_work_restore))
 			return;
 		w->func = nooks_work_fn;
 	}
@@ -176,12 +187,18 @@ static void nooks_tasklet_fn(struct tasklet_struct *t)
 	NOOKS_CALL_VOID(dom, "tasklet", fn(t), (void)0);
 }
 
+static void nooks_tasklet_restore(const void *key, void *fn)
+{
+	WRITE_ONCE(((struct tasklet_struct *)key)->callback, fn);
+}
+
 static void nooks_tasklet_setup(struct tasklet_struct *t,
 				void (*fn)(struct tasklet_struct *))
 {
 	struct nooks_domain *dom = nooks_caller_domain();
 
-	if (dom && nooks_driver_fn(dom, fn) && !nooks_cb_set(dom, t, fn))
+	if (dom && nooks_driver_fn(dom, fn) &&
+	    !nooks_cb_set(dom, t, fn, nooks_tasklet_restore))
 		fn = nooks_tasklet_fn;
 	tasklet_setup(t, fn);
 }

@@ -22,6 +22,12 @@
  *   let go  interrupts enabled, SCSI hosts unblocked: the held requests
  *           are dispatched, now through the domain's entries
  *
+ * Back to native in place, the same hold, then the reverse of adopt for
+ * every host (nooks_ata_let_go(): the ports' own tables back, the host
+ * forgotten); nooks makes the interrupts and the timers and work items it
+ * wrapped the driver's own again (nooks_irq_let_go(), nooks_cb_let_go())
+ * and restores the call sites before the hosts are let go.
+ *
  * The domain must cover libata (nooks/group.c: no other ATA driver
  * loaded); the hosts are the drivers' data of the bound devices, as
  * libata's ata_host_alloc() sets it. libata's timers and work items set
@@ -119,7 +125,8 @@ static void nooks_ata_irqs(struct ata_host *host, bool disable)
 {
 	unsigned int irqs[NOOKS_ATA_IRQS_MAX], n, i;
 
-	n = nooks_irq_find_actions(host, irqs, ARRAY_SIZE(irqs));
+	/* natively requested, adopted, or requested isolated */
+	n = nooks_irq_find_actions(host, irqs, ARRAY_SIZE(irqs), true);
 	for (i = 0; i < n; i++) {
 		if (disable)
 			disable_irq(irqs[i]);	/* waits for the handler */
@@ -196,7 +203,7 @@ static void nooks_ata_unadopt(struct nooks_ata_domain *ad,
 {
 	unsigned int irqs[NOOKS_ATA_IRQS_MAX], n, i;
 
-	n = nooks_irq_find_actions(host, irqs, ARRAY_SIZE(irqs));
+	n = nooks_irq_find_actions(host, irqs, ARRAY_SIZE(irqs), false);
 	for (i = 0; i < n; i++)
 		nooks_irq_unadopt(host->dev, irqs[i], host);
 	nooks_ata_host_let_go(ad, host);
@@ -217,7 +224,7 @@ static int nooks_ata_adopt_dev(struct device *dev, void *data)
 	ret = nooks_ata_host_add(dom, ad, host);
 	if (ret)
 		return ret;
-	n = nooks_irq_find_actions(host, irqs, ARRAY_SIZE(irqs));
+	n = nooks_irq_find_actions(host, irqs, ARRAY_SIZE(irqs), false);
 	for (i = 0; i < n; i++) {
 		ret = nooks_irq_adopt(dom, dev, irqs[i], host);
 		if (ret) {
@@ -265,4 +272,21 @@ int nooks_ata_adopt(struct nooks_domain *dom)
 					  nooks_ata_unadopt_dev))
 		pr_warn("%s: hosts not let go\n", dom->name);
 	return ret;
+}
+
+/**
+ * nooks_ata_let_go() - give a held ATA driver's ports their own operations
+ * @dom: the domain, its ports held, going back to native in place
+ *
+ * Each host, adopted or activated isolated, is forgotten by the tracker
+ * and its ports get their driver's table back; an adopted interrupt its
+ * handler (the others are nooks's: nooks_irq_let_go()).
+ */
+void nooks_ata_let_go(struct nooks_domain *dom)
+{
+	struct pci_driver *pdrv = READ_ONCE(dom->pdrv);
+
+	if (pdrv && driver_for_each_device(&pdrv->driver, NULL, dom,
+					   nooks_ata_unadopt_dev))
+		pr_warn("%s: hosts not let go\n", dom->name);
 }

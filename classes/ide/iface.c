@@ -110,6 +110,7 @@ static struct nooks_iface nooks_ide_iface = {
 	.in_place		= nooks_ata_in_place,
 	.hold			= nooks_ata_hold,
 	.adopt			= nooks_ata_adopt,
+	.let_go			= nooks_ata_let_go,
 };
 
 static int __init nooks_ide_init(void)

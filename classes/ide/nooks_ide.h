@@ -121,5 +121,6 @@ void nooks_ata_host_let_go(struct nooks_ata_domain *ad, struct ata_host *host);
 bool nooks_ata_in_place(struct nooks_domain *dom);
 int nooks_ata_hold(struct nooks_domain *dom, bool on);
 int nooks_ata_adopt(struct nooks_domain *dom);
+void nooks_ata_let_go(struct nooks_domain *dom);
 
 #endif /* _NOOKS_IDE_H */

@@ -214,7 +214,7 @@ static void nooks_netif_napi_add_weight(struct net_device *dev,
 {
 	struct nooks_domain *dom = nooks_caller_domain();
 
-	if (dom && !nooks_cb_set(dom, napi, poll)) {
+	if (dom && !nooks_cb_set(dom, napi, poll, NULL)) {
 		nooks_track_add(dom, &nooks_net_obj_napi, (unsigned long)napi,
 				0, 0, 0);
 		poll = nooks_napi_poll;

@@ -12,10 +12,16 @@
 #   - the adopted host is a tracked object; a crash in qc_issue and one in
 #     the interrupt handler (adopted where it was) are contained and
 #     recovered in place under a second sqlite3 run, which exits 0
-#   - disabled (a rebind, unmounted first) and unloaded with a quiet log
+#   - disabled in place under a third sqlite3 run (no --force), then 3
+#     more enable (isolate) and disable cycles, all in place: sqlite3
+#     exits 0 with every row, same disk; natively again 8 MB written and
+#     read back intact; unloaded
+#   - isolated from its load (interrupt, timers and work set up through
+#     the wrappers), then disabled in place under sqlite3: every row,
+#     same disk; unloaded with a quiet log
 . /opt/shadowdrv/tests/ide/lib_ide.sh
 D=/mnt/disk
-tap_plan 11
+tap_plan 18
 ide_setup native disk
 majmin=$(cat "/sys/block/$DEV/dev")
 modprobe nooks_ide && modprobe shadow_ide || exit 1
@@ -73,9 +79,57 @@ echo 3 > /proc/sys/vm/drop_caches
 r=$(rows b)
 tap_ok $([ $rc = 0 ] && [ "$(cat /tmp/b.out)" = delete ] && [ "$r" = "4000|8002000|800000" ] &&
 	echo 1 || echo 0) "sqlite3 through both crashes: exit $rc, every row there ($r)"
-# let go: back to native (a rebind, the disk unmounted first), unloaded
+# back to native in place, under load, then enable and disable again
+sql c > /tmp/c.sql
+sqlite3 "$D/db" < /tmp/c.sql > /tmp/c.out 2>&1 &
+pid=$!
+sleep 1
+shadowctl disable "$DRIVER" > /tmp/disable.out 2>&1; rc=$?
+tap_ok $([ $rc = 0 ] && [ ! -d "$S" ] && echo 1 || echo 0) \
+	"shadowctl disable $DRIVER under load, no --force: exit $rc $(head -c 200 /tmp/disable.out)"
+tap_ok $(dmesg | grep -q "$DRIVER: native in place, devices kept" && echo 1 || echo 0) \
+	"the kernel log says the driver went native in place"
+ok=1
+for i in 1 2 3; do
+	shadowctl enable "$DRIVER" isolate > /dev/null 2>&1 || ok=0
+	[ "$(cat $S/last_switch/method 2> /dev/null)" = in-place ] || ok=0
+	shadowctl disable "$DRIVER" > /dev/null 2>&1 || ok=0
+done
+tap_ok $ok "3 more enable (isolate) and disable cycles in place under load"
+wait $pid; rc=$?
+echo 3 > /proc/sys/vm/drop_caches
+r=$(rows c)
+tap_ok $([ $rc = 0 ] && [ "$(cat /tmp/c.out)" = delete ] && [ "$r" = "4000|8002000|800000" ] &&
+	[ "$(cat "/sys/block/$DEV/dev" 2> /dev/null)" = "$majmin" ] &&
+	grep -q "^/dev/$DEV $D ext4 rw" /proc/mounts && echo 1 || echo 0) \
+	"sqlite3 through the switches: exit $rc, every row there ($r), same disk $majmin, still read-write"
+# native again, with its own interrupt handler, timers and work items
+dd if=/dev/urandom of="$D/big" bs=1M count=8 2> /dev/null && sync &&
+	sum1=$(sha256sum < "$D/big") && echo 3 > /proc/sys/vm/drop_caches &&
+	sum2=$(sha256sum < "$D/big"); rc=$?
+tap_ok $([ $rc = 0 ] && [ "$sum1" = "$sum2" ] && echo 1 || echo 0) "native again: 8 MB written and read back intact"
 umount "$D"
-shadowctl disable "$DRIVER" --force && rmmod "$DRIVER"; rc=$?
-tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "disabled and unloaded after the in-place switch: exit $rc"
+rmmod "$DRIVER"; rc=$?
+tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "unloaded after the in-place switches: exit $rc"
+
+# a driver isolated from its load (its interrupt requested through the
+# wrappers, its timers and work nooks's) goes native in place as well
+shadowctl enable "$DRIVER" shadow && modprobe "$DRIVER" || exit 1
+DEV=$(shadowdrv-disk mount disk) || exit 1
+majmin=$(cat "/sys/block/$DEV/dev")
+sql d > /tmp/d.sql
+sqlite3 "$D/db" < /tmp/d.sql > /tmp/d.out 2>&1 &
+pid=$!
+sleep 1
+shadowctl disable "$DRIVER" > /tmp/disable.out 2>&1; rc=$?
+wait $pid; rc2=$?
+echo 3 > /proc/sys/vm/drop_caches
+r=$(rows d)
+tap_ok $([ $rc = 0 ] && [ $rc2 = 0 ] && [ "$r" = "4000|8002000|800000" ] &&
+	[ "$(cat "/sys/block/$DEV/dev" 2> /dev/null)" = "$majmin" ] && echo 1 || echo 0) \
+	"isolated from its load, disabled in place under sqlite3: exit $rc, sqlite3 exit $rc2, every row ($r), same disk"
+umount "$D"
+rmmod "$DRIVER"; rc=$?
+tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "unloaded: exit $rc"
 quiet "attach"
 tap_done

@@ -29,9 +29,17 @@ static void nooks_timer_fn(struct timer_list *t)
 	NOOKS_CALL_VOID(dom, "timer", fn(t), (void)0);
 }
 
+/*
+ * Restore ops of the callback registry: only an object that still has
+ * nooks's entry function gets the driver's back (one the driver freed
+ * and whose memory holds something else is left alone).
+ */
 static void nooks_timer_restore(const void *key, void *fn)
 {
-	WRITE_ONCE(((struct timer_list *)key)->function, fn);
+	struct timer_list *t = (struct timer_list *)key;
+
+	if (READ_ONCE(t->function) == nooks_timer_fn)
+		WRITE_ONCE(t->function, fn);
 }
 
 static void nooks_init_timer_key(struct timer_list *t,
@@ -104,7 +112,10 @@ static void nooks_work_fn(struct work_struct *w)
 
 static void nooks_work_restore(const void *key, void *fn)
 {
-	WRITE_ONCE(((struct work_struct *)key)->func, fn);
+	struct work_struct *w = (struct work_struct *)key;
+
+	if (READ_ONCE(w->func) == nooks_work_fn)
+		WRITE_ONCE(w->func, fn);
 }
 
 static void nooks_work_queued(struct nooks_domain *dom, struct work_struct *w,
@@ -189,7 +200,10 @@ static void nooks_tasklet_fn(struct tasklet_struct *t)
 
 static void nooks_tasklet_restore(const void *key, void *fn)
 {
-	WRITE_ONCE(((struct tasklet_struct *)key)->callback, fn);
+	struct tasklet_struct *t = (struct tasklet_struct *)key;
+
+	if (t->use_callback && READ_ONCE(t->callback) == nooks_tasklet_fn)
+		WRITE_ONCE(t->callback, fn);
 }
 
 static void nooks_tasklet_setup(struct tasklet_struct *t,

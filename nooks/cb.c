@@ -116,8 +116,8 @@ void nooks_cb_del(const void *key)
 }
 EXPORT_SYMBOL_GPL(nooks_cb_del);
 
-/* Forget every function of @dom (its driver is gone or restarted). */
-void nooks_cb_del_domain(struct nooks_domain *dom)
+/* Forget every record of @dom; with @restore, put each function back. */
+static void nooks_cb_drop_domain(struct nooks_domain *dom, bool restore)
 {
 	struct hlist_node *tmp;
 	struct nooks_cb *cb;
@@ -128,10 +128,18 @@ void nooks_cb_del_domain(struct nooks_domain *dom)
 	hash_for_each_safe(nooks_cb_table, bkt, tmp, cb, node) {
 		if (cb->dom != dom)
 			continue;
+		if (restore && cb->restore)
+			cb->restore(cb->key, cb->fn);
 		hash_del_rcu(&cb->node);
 		kfree_rcu(cb, rcu);
 	}
 	spin_unlock_irqrestore(&nooks_cb_lock, flags);
+}
+
+/* Forget every function of @dom (its driver is gone or restarted). */
+void nooks_cb_del_domain(struct nooks_domain *dom)
+{
+	nooks_cb_drop_domain(dom, false);
 }
 
 /**
@@ -143,19 +151,5 @@ void nooks_cb_del_domain(struct nooks_domain *dom)
  */
 void nooks_cb_let_go(struct nooks_domain *dom)
 {
-	struct hlist_node *tmp;
-	struct nooks_cb *cb;
-	unsigned long flags;
-	int bkt;
-
-	spin_lock_irqsave(&nooks_cb_lock, flags);
-	hash_for_each_safe(nooks_cb_table, bkt, tmp, cb, node) {
-		if (cb->dom != dom)
-			continue;
-		if (cb->restore)
-			cb->restore(cb->key, cb->fn);
-		hash_del_rcu(&cb->node);
-		kfree_rcu(cb, rcu);
-	}
-	spin_unlock_irqrestore(&nooks_cb_lock, flags);
+	nooks_cb_drop_domain(dom, true);
 }

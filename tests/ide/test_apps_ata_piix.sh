@@ -30,17 +30,7 @@ recovered() {
 }
 
 # --- sqlite3: a transaction per 100 rows, each commit synced to the disk
-sql() {
-	echo "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
-	echo "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
-	for tx in $(seq 0 39); do
-		echo "BEGIN;"
-		seq $((tx * 100 + 1)) $((tx * 100 + 100)) |
-			sed "s/.*/INSERT INTO t VALUES (&, printf('%0200d', &));/"
-		echo "COMMIT;"
-	done
-}
-sql > /tmp/load.sql
+ide_sql t > /tmp/load.sql
 rm -f "$D/db"
 arm issue 40
 sqlite3 "$D/db" < /tmp/load.sql > /tmp/sqlite.out 2>&1 &
@@ -54,7 +44,7 @@ tap_ok $([ $rc = 0 ] && [ "$(cat /tmp/sqlite.out)" = delete ] && echo 1 || echo 
 echo 3 > /proc/sys/vm/drop_caches
 tap_ok $([ "$(sqlite3 "$D/db" 'PRAGMA integrity_check;')" = ok ] && echo 1 || echo 0) \
 	"sqlite3: integrity_check ok"
-rows=$(sqlite3 "$D/db" "SELECT count(*), sum(id), sum(length(v)) FROM t;")
+rows=$(ide_rows "$D/db" t)
 tap_ok $([ "$rows" = "4000|8002000|800000" ] && echo 1 || echo 0) "sqlite3: every row there after dropping the caches ($rows)"
 
 # --- lame: the same encoding with and without a crash

@@ -29,19 +29,8 @@ echo "$DRIVER" > /sys/kernel/shadow/add || exit 1
 tap_ok $([ "$(cat $S/switch)" = in-place ] && echo 1 || echo 0) \
 	"a natively running ata_piix can be isolated in place (switch: $(cat $S/switch))"
 
-sql() {	# sql TABLE: 40 transactions of 100 rows
-	echo "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
-	echo "CREATE TABLE $1 (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
-	for tx in $(seq 0 39); do
-		echo "BEGIN;"
-		seq $((tx * 100 + 1)) $((tx * 100 + 100)) |
-			sed "s/.*/INSERT INTO $1 VALUES (&, printf('%0200d', &));/"
-		echo "COMMIT;"
-	done
-}
-rows() { sqlite3 "$D/db" "SELECT count(*), sum(id), sum(length(v)) FROM $1;"; }
-sql a > /tmp/a.sql
-sql b > /tmp/b.sql
+ide_sql a > /tmp/a.sql
+ide_sql b > /tmp/b.sql
 rm -f "$D/db"
 sqlite3 "$D/db" < /tmp/a.sql > /tmp/a.out 2>&1 &
 pid=$!
@@ -59,7 +48,7 @@ tap_ok $([ "$(cat "/sys/block/$DEV/dev" 2> /dev/null)" = "$majmin" ] &&
 	grep -q "^/dev/$DEV $D ext4 rw" /proc/mounts && [ ! -e /sys/block/sdb ] && echo 1 || echo 0) \
 	"/dev/$DEV is the same disk ($majmin), still mounted read-write, no new disk"
 echo 3 > /proc/sys/vm/drop_caches
-r=$(rows a)
+r=$(ide_rows "$D/db" a)
 tap_ok $([ "$r" = "4000|8002000|800000" ] && [ "$(sqlite3 "$D/db" 'PRAGMA integrity_check;')" = ok ] &&
 	echo 1 || echo 0) "every row there, read cold, integrity_check ok ($r)"
 hosts=$(awk '$1 == "ata_host" { print $2 }' "/sys/kernel/debug/shadow/$DRIVER/objects")
@@ -76,11 +65,11 @@ wait_recovered "$DRIVER" 2 > /dev/null
 tap_ok $([ "$(cat $S/failures)" = 2 ] && [ "$(cat $S/recoveries)" = 2 ] && echo 1 || echo 0) \
 	"faults in qc_issue and in the adopted interrupt handler contained and recovered ($(cat $S/failures) failures, $(cat $S/recoveries) recoveries)"
 echo 3 > /proc/sys/vm/drop_caches
-r=$(rows b)
+r=$(ide_rows "$D/db" b)
 tap_ok $([ $rc = 0 ] && [ "$(cat /tmp/b.out)" = delete ] && [ "$r" = "4000|8002000|800000" ] &&
 	echo 1 || echo 0) "sqlite3 through both crashes: exit $rc, every row there ($r)"
 # back to native in place, under load, then enable and disable again
-sql c > /tmp/c.sql
+ide_sql c > /tmp/c.sql
 sqlite3 "$D/db" < /tmp/c.sql > /tmp/c.out 2>&1 &
 pid=$!
 sleep 1
@@ -98,7 +87,7 @@ done
 tap_ok $ok "3 more enable (isolate) and disable cycles in place under load"
 wait $pid; rc=$?
 echo 3 > /proc/sys/vm/drop_caches
-r=$(rows c)
+r=$(ide_rows "$D/db" c)
 tap_ok $([ $rc = 0 ] && [ "$(cat /tmp/c.out)" = delete ] && [ "$r" = "4000|8002000|800000" ] &&
 	[ "$(cat "/sys/block/$DEV/dev" 2> /dev/null)" = "$majmin" ] &&
 	grep -q "^/dev/$DEV $D ext4 rw" /proc/mounts && echo 1 || echo 0) \
@@ -117,14 +106,14 @@ tap_ok $([ $rc = 0 ] && echo 1 || echo 0) "unloaded after the in-place switches:
 shadowctl enable "$DRIVER" shadow && modprobe "$DRIVER" || exit 1
 DEV=$(shadowdrv-disk mount disk) || exit 1
 majmin=$(cat "/sys/block/$DEV/dev")
-sql d > /tmp/d.sql
+ide_sql d > /tmp/d.sql
 sqlite3 "$D/db" < /tmp/d.sql > /tmp/d.out 2>&1 &
 pid=$!
 sleep 1
 shadowctl disable "$DRIVER" > /tmp/disable.out 2>&1; rc=$?
 wait $pid; rc2=$?
 echo 3 > /proc/sys/vm/drop_caches
-r=$(rows d)
+r=$(ide_rows "$D/db" d)
 tap_ok $([ $rc = 0 ] && [ $rc2 = 0 ] && [ "$r" = "4000|8002000|800000" ] &&
 	[ "$(cat "/sys/block/$DEV/dev" 2> /dev/null)" = "$majmin" ] && echo 1 || echo 0) \
 	"isolated from its load, disabled in place under sqlite3: exit $rc, sqlite3 exit $rc2, every row ($r), same disk"

@@ -343,6 +343,17 @@ static irqreturn_t nooks_irq_adopted(int irq, void *dev_id)
 	return ret;
 }
 
+/* @desc's action with cookie @dev_id, or NULL; caller holds desc->lock. */
+static struct irqaction *nooks_irq_action(struct irq_desc *desc, void *dev_id)
+{
+	struct irqaction *act;
+
+	for (act = desc->action; act; act = act->next)
+		if (act->dev_id == dev_id)
+			return act;
+	return NULL;
+}
+
 /*
  * Set the handler of @irq's action with cookie @dev_id to @to if it is
  * @from. Return: 0, or -ENOENT (no such action, or another handler).
@@ -358,14 +369,10 @@ static int nooks_irq_swap(unsigned int irq, void *dev_id, irq_handler_t from,
 	if (!desc)
 		return -ENOENT;
 	raw_spin_lock_irqsave(&desc->lock, flags);
-	for (act = desc->action; act; act = act->next) {
-		if (act->dev_id != dev_id)
-			continue;
-		if (act->handler == from && !act->thread_fn) {
-			WRITE_ONCE(act->handler, to);
-			ret = 0;
-		}
-		break;
+	act = nooks_irq_action(desc, dev_id);
+	if (act && act->handler == from && !act->thread_fn) {
+		WRITE_ONCE(act->handler, to);
+		ret = 0;
 	}
 	raw_spin_unlock_irqrestore(&desc->lock, flags);
 	return ret;
@@ -463,9 +470,7 @@ int nooks_irq_adopt(struct nooks_domain *dom, struct device *dev,
 	if (!ni)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&desc->lock, flags);
-	for (act = desc->action; act; act = act->next)
-		if (act->dev_id == dev_id)
-			break;
+	act = nooks_irq_action(desc, dev_id);
 	if (act && !act->thread_fn && act->handler != nooks_irq_adopted) {
 		ni->handler = act->handler;
 		ni->shared = act->flags & IRQF_SHARED;
@@ -562,9 +567,7 @@ static int nooks_irq_native(struct nooks_irq *ni)
 			return -ENOENT;
 	}
 	raw_spin_lock_irqsave(&desc->lock, flags);
-	for (act = desc->action; act; act = act->next)
-		if (act->dev_id == ni)
-			break;
+	act = nooks_irq_action(desc, ni);
 	if (act) {
 		if (ni->handler)
 			WRITE_ONCE(act->handler, ni->handler);

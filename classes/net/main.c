@@ -249,13 +249,18 @@ static struct net_device *shadow_net_alloc(struct nooks_domain *dom,
 }
 
 /*
- * The restarted driver registers the kept device: it is registered all
- * along. Undo what the probe changed behind the kernel's back (some
- * drivers write a placeholder name), and put the wrappers back in front
- * of the ops the probe set. Called with the domain's net lock held.
+ * The restarted driver set its ops (and maybe a placeholder name) in the
+ * kept device, which is registered all along: the stack and other drivers
+ * (a bond's link monitor, ethtool) read those pointers at any time, and
+ * must not reach the half-probed driver through them. Note what the probe
+ * set and put the wrappers back in front of it: from the first import the
+ * driver calls with the device after setting them (NAPI), and again when it
+ * registers the device. Called with the domain's net lock held.
+ *
+ * Return: true if @dev is a kept device the re-probe took back.
  */
-static bool shadow_net_register(struct nooks_domain *dom,
-				struct net_device *dev)
+static bool shadow_net_reclaim(struct nooks_domain *dom,
+			       struct net_device *dev)
 {
 	struct shadow_net_dev *sn;
 	struct nooks_netdev *nn;
@@ -265,13 +270,14 @@ static bool shadow_net_register(struct nooks_domain *dom,
 		return false;
 	nn = sn->nn;
 	memcpy(dev->name, sn->name, IFNAMSIZ);
-	if (dev->netdev_ops != &nn->ops)
+	if (dev->netdev_ops != &nn->ops) {
 		nn->orig = dev->netdev_ops;
-	if (nn->eorig && dev->ethtool_ops != &nn->eops)
+		WRITE_ONCE(dev->netdev_ops, &nn->ops);
+	}
+	if (nn->eorig && dev->ethtool_ops != &nn->eops) {
 		nn->eorig = dev->ethtool_ops;
-	WRITE_ONCE(dev->netdev_ops, &nn->ops);
-	if (nn->eorig)
 		WRITE_ONCE(dev->ethtool_ops, &nn->eops);
+	}
 	return true;
 }
 
@@ -318,7 +324,8 @@ static int shadow_net_recover(struct nooks_domain *dom)
 
 static const struct nooks_net_hooks shadow_net_hooks = {
 	.alloc		= shadow_net_alloc,
-	.register_dev	= shadow_net_register,
+	.register_dev	= shadow_net_reclaim,
+	.reclaim	= shadow_net_reclaim,
 	.registered	= shadow_net_registered,
 	.gone		= shadow_net_gone,
 	.kept		= shadow_net_kept,

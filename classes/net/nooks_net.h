@@ -79,6 +79,9 @@ struct nooks_net_domain {
  *	one to give it back, or NULL
  * @register_dev: the driver registers @dev: return true if @dev is a kept
  *	device that is registered already (re-bound by the hook)
+ * @reclaim: the restarted driver passed @dev to an import before
+ *	registering it: if @dev is a kept device, put the wrappers back in
+ *	front of the ops the probe wrote into it
  * @registered: a new net_device of the driver is registered and wrapped
  *	(start logging it)
  * @gone: the driver unregistered a net_device
@@ -92,6 +95,7 @@ struct nooks_net_hooks {
 	struct net_device *(*alloc)(struct nooks_domain *dom, int sizeof_priv,
 				    unsigned int txqs, unsigned int rxqs);
 	bool (*register_dev)(struct nooks_domain *dom, struct net_device *dev);
+	bool (*reclaim)(struct nooks_domain *dom, struct net_device *dev);
 	void (*registered)(struct nooks_domain *dom, struct nooks_netdev *nn);
 	void (*gone)(struct nooks_domain *dom, struct nooks_netdev *nn);
 	bool (*kept)(struct nooks_domain *dom, struct net_device *dev);

@@ -212,8 +212,17 @@ static void nooks_netif_napi_add_weight(struct net_device *dev,
 					int (*poll)(struct napi_struct *, int),
 					int weight)
 {
-	struct nooks_domain *dom = nooks_caller_domain();
+	struct nooks_domain *dom;
+	struct nooks_net_domain *nd = nooks_net_caller(_RET_IP_, &dom);
 
+	/* a re-probe: the ops it just set must not stay exposed */
+	if (nd) {
+		mutex_lock(&nd->lock);
+		if (nd->hooks && nd->hooks->reclaim)
+			nd->hooks->reclaim(dom, dev);
+		mutex_unlock(&nd->lock);
+	}
+	dom = nooks_caller_domain();
 	if (dom && !nooks_cb_set(dom, napi, poll, NULL)) {
 		nooks_track_add(dom, &nooks_net_obj_napi, (unsigned long)napi,
 				0, 0, 0);

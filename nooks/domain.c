@@ -330,6 +330,7 @@ void nooks_domain_found(struct nooks_domain *dom, int kind, unsigned long ip,
 	trace_nooks_fault(dom->name, nooks_fault_name(kind), ip, 0, what, ctx);
 	nooks_domain_fail(dom, kind);
 }
+EXPORT_SYMBOL_GPL(nooks_domain_found);
 
 /**
  * nooks_domain_detect() - a class found its driver failed without a fault

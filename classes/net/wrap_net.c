@@ -184,16 +184,53 @@ EXPORT_SYMBOL_GPL(nooks_net_obj_netdev_reg);
 
 /* NAPI */
 
+/* The NAPI instance whose poll runs on this CPU, until the driver completes it. */
+static DEFINE_PER_CPU(struct napi_struct *, nooks_napi_polling);
+
+static bool nooks_napi_complete_done(struct napi_struct *n, int work_done)
+{
+	if (this_cpu_read(nooks_napi_polling) == n)
+		this_cpu_write(nooks_napi_polling, NULL);
+	return napi_complete_done(n, work_done);
+}
+
+/*
+ * Did the driver's poll return less than its budget without completing
+ * @napi? The stack then believes the driver will complete it, and nobody
+ * ever polls it again: the device receives no more, and napi_disable()
+ * waits forever. Only for a poll from net_rx_action(), which takes the
+ * instance off every list before the call: a busy poll or a NAPI thread
+ * keeps the instance scheduled by design, and netpoll has no budget.
+ */
+static bool nooks_napi_orphaned(struct napi_struct *napi, int budget,
+				int ret, bool completed)
+{
+	unsigned long state = READ_ONCE(napi->state);
+
+	if (completed || !budget || ret >= budget)
+		return false;
+	if (state & (NAPIF_STATE_NPSVC | NAPIF_STATE_IN_BUSY_POLL |
+		     NAPIF_STATE_THREADED))
+		return false;
+	return (state & NAPIF_STATE_SCHED) && list_empty(&napi->poll_list);
+}
+
 static int nooks_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct nooks_domain *dom;
 	int (*poll)(struct napi_struct *napi, int budget);
+	bool completed;
 	int ret;
 
 	poll = nooks_cb_get(napi, &dom);
-	if (!poll)
+	if (!poll) {
+		napi_complete(napi);
 		return 0;
+	}
+	this_cpu_write(nooks_napi_polling, napi);
 	NOOKS_CALL(dom, "napi_poll", ret, poll(napi, budget), -1);
+	completed = this_cpu_read(nooks_napi_polling) != napi;
+	this_cpu_write(nooks_napi_polling, NULL);
 	if (ret < 0) {
 		/*
 		 * The driver failed inside its poll: it will never complete
@@ -203,6 +240,11 @@ static int nooks_napi_poll(struct napi_struct *napi, int budget)
 		if (test_bit(NAPI_STATE_SCHED, &napi->state))
 			napi_complete(napi);
 		ret = 0;
+	} else if (nooks_napi_orphaned(napi, budget, ret, completed)) {
+		/* nothing faulted, but the driver broke the NAPI contract */
+		napi_complete(napi);
+		nooks_domain_found(dom, NOOKS_FAULT_HANG, (unsigned long)poll,
+				   "NAPI instance left scheduled by poll");
 	}
 	return ret;
 }
@@ -259,6 +301,34 @@ static void nooks_napi_disable(struct napi_struct *napi)
 }
 
 /*
+ * Disable a failed driver's NAPI instance. napi_disable() waits until no
+ * one owns the instance; a driver that scheduled it and never completed
+ * it (napi_schedule_prep() without __napi_schedule(), or a poll that broke
+ * the contract) leaves it owned forever. Once new schedules are refused,
+ * an instance still scheduled but on no poll list after NOOKS_NAPI_WAIT_MS
+ * has no owner left but the driver: taken over as it is.
+ */
+#define NOOKS_NAPI_WAIT_MS	100
+
+static void nooks_net_napi_stop(struct napi_struct *napi)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(NOOKS_NAPI_WAIT_MS);
+	struct nooks_domain *dom;
+
+	set_bit(NAPI_STATE_DISABLE, &napi->state);
+	while (test_bit(NAPI_STATE_SCHED, &napi->state)) {
+		if (time_after(jiffies, deadline) &&
+		    list_empty_careful(&napi->poll_list)) {
+			pr_warn("nooks: NAPI instance %ps left scheduled by the failed driver: taken over\n",
+				nooks_cb_get(napi, &dom));
+			return;
+		}
+		usleep_range(20, 200);
+	}
+	napi_disable(napi);
+}
+
+/*
  * Disable (if the driver had enabled it) and delete: napi_disable() on an
  * instance that was never enabled would wait forever.
  */
@@ -267,7 +337,7 @@ static NOOKS_RELEASE(net_napi)
 	struct napi_struct *napi = (struct napi_struct *)obj->key;
 
 	if (obj->a[0])
-		napi_disable(napi);
+		nooks_net_napi_stop(napi);
 	__netif_napi_del(napi);
 	nooks_cb_del(napi);
 }
@@ -287,6 +357,7 @@ static const struct nooks_import nooks_net_list[] = {
 	NOOKS_IMPORT(__netif_napi_del, nooks_netif_napi_del),
 	NOOKS_IMPORT(napi_enable, nooks_napi_enable),
 	NOOKS_IMPORT(napi_disable, nooks_napi_disable),
+	NOOKS_IMPORT(napi_complete_done, nooks_napi_complete_done),
 };
 
 const struct nooks_import_table nooks_net_imports = {

@@ -45,8 +45,10 @@
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/pci.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/debug.h>
+#include <linux/sched/mm.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 
 #include "bus_pci.h"
@@ -72,18 +74,50 @@ static const char * const nooks_phase_names[NOOKS_PHASE_NR] = {
 	[NOOKS_PHASE_REPLAY]	= "replay",
 };
 
+static unsigned int stall_report_s = 5;
+module_param(stall_report_s, uint, 0644);
+MODULE_PARM_DESC(stall_report_s,
+		 "report a recovery still running after this long, with its stack (s, 0: never)");
+
+/**
+ * struct nooks_timer - the phases of one recovery
+ * @dom: the domain recovering
+ * @rec: the phase durations, filled as phases end
+ * @t: when the current phase began (local_clock())
+ * @phase: the current phase (enum nooks_phase), read by @stall
+ * @task: the worker running the recovery
+ * @stall: fires once if the recovery runs longer than stall_report_s
+ */
 struct nooks_timer {
 	struct nooks_domain *dom;
 	struct nooks_recovery *rec;
 	u64 t;
+	int phase;
+	struct task_struct *task;
+	struct timer_list stall;
 };
 
-/* End @phase (trace its duration) and begin the next one. */
+/*
+ * A recovery that does not end leaves the driver failed and its devices
+ * stood in for, silently: say where it waits, once.
+ */
+static void nooks_restart_stalled(struct timer_list *t)
+{
+	struct nooks_timer *tm = from_timer(tm, t, stall);
+	int phase = READ_ONCE(tm->phase);
+
+	pr_warn("%s: recovery still in its %s phase after %u s; the worker:\n",
+		tm->dom->name, phase < NOOKS_PHASE_NR ?
+		nooks_phase_names[phase] : "last", stall_report_s);
+	sched_show_task(tm->task);
+}
+
 /* End @phase at @now (local_clock() time) and begin the next one. */
 static void nooks_phase_end_at(struct nooks_timer *tm, int phase, u64 now)
 {
 	tm->rec->ns[phase] = now - tm->t;
 	tm->t = now;
+	WRITE_ONCE(tm->phase, phase + 1);
 	trace_nooks_phase_end(tm->dom->name, nooks_phase_names[phase],
 			      tm->rec->ns[phase]);
 	if (phase + 1 < NOOKS_PHASE_NR)
@@ -190,6 +224,10 @@ static void nooks_restart_work(struct work_struct *work)
 	if (!try_module_get(dom->mod))
 		goto out_unlock;	/* being unloaded: nothing to restart */
 	trace_nooks_phase_begin(dom->name, nooks_phase_names[NOOKS_PHASE_STOP], 0);
+	tm.task = current;
+	timer_setup_on_stack(&tm.stall, nooks_restart_stalled, 0);
+	if (stall_report_s)
+		mod_timer(&tm.stall, jiffies + stall_report_s * HZ);
 	WRITE_ONCE(dom->state, NOOKS_STATE_RECOVERING);
 	nooks_phase_end(&tm, NOOKS_PHASE_STOP);
 
@@ -262,6 +300,8 @@ replay:
 	if (!ret && nooks_hook(dom, recover))
 		ret = nooks_domain_ops(dom)->recover(dom);
 	nooks_phase_end(&tm, NOOKS_PHASE_REPLAY);
+	del_timer_sync(&tm.stall);
+	destroy_timer_on_stack(&tm.stall);
 
 	rec.total_ns = tm.t - (dom->last_fault.when_ns ?: tm.t);
 	rec.ok = !ret;

@@ -45,6 +45,7 @@ static const char * const nooks_fault_names[NOOKS_FAULT_NR] = {
 	[NOOKS_FAULT_PANIC]	= "panic",
 	[NOOKS_FAULT_LOCK]	= "lock",
 	[NOOKS_FAULT_FREE]	= "free",
+	[NOOKS_FAULT_DOUBLE]	= "double",
 };
 
 /**
@@ -276,6 +277,56 @@ static int nooks_die_kind(unsigned long val, struct die_args *args)
 /* Depth of nooks_die_notify() on this CPU. */
 static DEFINE_PER_CPU(int, nooks_in_die);
 
+/* ct_nmi_exit(): RCU's side of leaving an NMI-like exception (not exported) */
+static void (*nooks_ct_nmi_exit)(void);
+
+/*
+ * A double fault: a driver instruction broke the stack pointer (a load
+ * into rsp, a bad adjustment) and the CPU could not push the frame of the
+ * page fault that followed; it delivered #DF on its own IST stack instead.
+ * exc_double_fault() dies and panics whatever the die chain answers, so a
+ * contained double fault never returns there: this undoes what the
+ * handler's irqentry_nmi_enter() did (RCU's NMI nesting, the NMI and
+ * hardirq counts; lockdep is not built into the target kernel) and jumps
+ * to the call's nooks_longjmp() straight from the #DF stack, which the
+ * next #DF uses afresh. A kernel-mode context is already on the kernel's
+ * page tables and GS base, so paranoid_entry() changed nothing that would
+ * need paranoid_exit(), and a #DF leaves no NMI blocking behind for an
+ * IRET to end. The faulting page fault itself never began.
+ *
+ * Return: NOTIFY_DONE when the double fault is not a driver's.
+ */
+static int nooks_double_fault(struct pt_regs *regs)
+{
+	void (*ct_exit)(void) = READ_ONCE(nooks_ct_nmi_exit);
+	void (*jump)(struct nooks_frame *f, int val);
+	struct nooks_frame *f;
+	unsigned long ctx;
+
+	if (!ct_exit || !regs || user_mode(regs))
+		return NOTIFY_DONE;
+	if (this_cpu_inc_return(nooks_in_die) > 1) {
+		this_cpu_dec(nooks_in_die);
+		return NOTIFY_DONE;
+	}
+	/* the context the #DF interrupted, without the handler's NMI entry */
+	ctx = (preempt_count() - (NMI_OFFSET + HARDIRQ_OFFSET)) &
+	      NOOKS_CTX_MASK;
+	f = nooks_fault_frame(ctx, regs, true);
+	this_cpu_dec(nooks_in_die);
+	if (!f || f->fault)
+		return NOTIFY_DONE;
+	nooks_redirect(regs, f, NOOKS_FAULT_DOUBLE, read_cr2());
+	ct_exit();
+	__preempt_count_sub(NMI_OFFSET + HARDIRQ_OFFSET);
+	/* as in nooks_fault_abort(): a dead end objtool can see */
+	jump = nooks_longjmp;
+	OPTIMIZER_HIDE_VAR(jump);
+	jump(f, NOOKS_FAULT_DOUBLE);
+	BUG();
+}
+NOKPROBE_SYMBOL(nooks_double_fault);
+
 static int nooks_die_notify(struct notifier_block *nb, unsigned long val,
 			    void *data)
 {
@@ -285,6 +336,8 @@ static int nooks_die_notify(struct notifier_block *nb, unsigned long val,
 	unsigned long ctx;
 	int kind;
 
+	if (val == DIE_TRAP && args->trapnr == X86_TRAP_DF)
+		return nooks_double_fault(regs);
 	kind = nooks_die_kind(val, args);
 	if (kind == NOOKS_FAULT_NONE || !regs || user_mode(regs))
 		return NOTIFY_DONE;
@@ -392,6 +445,9 @@ int nooks_fault_init(void)
 	nooks_frames_init();
 
 	nooks_symbols_init();
+	nooks_ct_nmi_exit = (void (*)(void))nooks_lookup_name("ct_nmi_exit");
+	if (!nooks_ct_nmi_exit)
+		pr_warn("no ct_nmi_exit(): double faults are not contained\n");
 
 	ret = register_die_notifier(&nooks_die_nb);
 	if (ret)

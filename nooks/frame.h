@@ -58,6 +58,8 @@ struct task_struct;
  *	critical section (the state is put back)
  * @NOOKS_FAULT_FREE: the driver freed memory it had freed already, or
  *	handed the kernel a buffer it had freed (nooks/quarantine.c)
+ * @NOOKS_FAULT_DOUBLE: double fault (#DF): the driver broke its stack
+ *	pointer, and the CPU could not push the frame of the fault after
  */
 enum nooks_fault_kind {
 	NOOKS_FAULT_NONE,
@@ -71,6 +73,7 @@ enum nooks_fault_kind {
 	NOOKS_FAULT_PANIC,
 	NOOKS_FAULT_LOCK,
 	NOOKS_FAULT_FREE,
+	NOOKS_FAULT_DOUBLE,
 	NOOKS_FAULT_NR,
 };
 

@@ -15,6 +15,8 @@
  *   gpf      dereference of a non-canonical pointer (#GP)
  *   bug      BUG() (#UD)
  *   hang     endless loop (the hang watchdog must abort it)
+ *   double   a stack pointer loaded with an unmapped address, then a push
+ *            (double fault)
  *   error    FUNCTION returns -EIO at once without running
  *   corrupt  FUNCTION's first argument (a pointer) is made non-canonical,
  *            so the driver's own code faults on it
@@ -49,6 +51,7 @@ enum nooks_inject_kind {
 	NOOKS_INJ_HANG,
 	NOOKS_INJ_ERROR,
 	NOOKS_INJ_CORRUPT,
+	NOOKS_INJ_DOUBLE,
 };
 
 static const char * const nooks_inject_names[] = {
@@ -58,6 +61,7 @@ static const char * const nooks_inject_names[] = {
 	[NOOKS_INJ_HANG]	= "hang",
 	[NOOKS_INJ_ERROR]	= "error",
 	[NOOKS_INJ_CORRUPT]	= "corrupt",
+	[NOOKS_INJ_DOUBLE]	= "double",
 };
 
 /* Injections one domain may have armed at a time. */
@@ -106,8 +110,12 @@ static noinline void nooks_inject_do_bug(void)
 }
 
 /*
- * The endless loop. Its bounds are exported to the hang watchdog's text
- * check: aborting here is as safe as in driver text.
+ * The endless loop, and the broken stack pointer: a load of an address
+ * that is never mapped (page 0) into rsp, then a push. The push faults,
+ * the CPU cannot push the page fault's frame on that stack either and
+ * raises a double fault. Their bounds are exported to the hang watchdog's
+ * text check, which the fault handlers use too for a call whose stack
+ * pointer is broken: aborting here is as safe as in driver text.
  */
 asm(".pushsection .text\n"
 	".globl nooks_inject_do_hang\n"
@@ -115,10 +123,17 @@ asm(".pushsection .text\n"
 	"nooks_inject_do_hang:\n"
 	"1:	pause\n"
 	"	jmp 1b\n"
+	".size nooks_inject_do_hang, . - nooks_inject_do_hang\n"
+	".globl nooks_inject_do_double\n"
+	".type nooks_inject_do_double, @function\n"
+	"nooks_inject_do_double:\n"
+	"	movq $16, %rsp\n"
+	"	pushq %rax\n"
+	"	ud2\n"
+	".size nooks_inject_do_double, . - nooks_inject_do_double\n"
 	".globl nooks_inject_hang_end\n"
 	"nooks_inject_hang_end:\n"
 	"	int3\n"
-	".size nooks_inject_do_hang, . - nooks_inject_do_hang\n"
 	".popsection\n");
 
 /* Return at once to the probed function's caller (rax holds the value). */
@@ -171,6 +186,10 @@ static int nooks_inject_pre(struct kprobe *kp, struct pt_regs *regs)
 	case NOOKS_INJ_CORRUPT:
 		regs->di ^= 0xdead000000000000UL;
 		return 0;
+	case NOOKS_INJ_DOUBLE:
+		instruction_pointer_set(regs,
+					(unsigned long)nooks_inject_do_double);
+		return 1;
 	}
 	return 0;
 }

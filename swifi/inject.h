@@ -13,6 +13,7 @@ extern const struct file_operations nooks_inject_fops;
 
 /* Assembly routines of inject.c that injected faults divert to. */
 void nooks_inject_do_hang(void);
+void nooks_inject_do_double(void);
 extern const char nooks_inject_hang_end[];
 void nooks_inject_do_return(void);
 void nooks_inject_disarm(struct nooks_domain *dom);

@@ -24,7 +24,7 @@ CLASS=$(driver_class "$DRIVER")
 . "/opt/shadowdrv/tests/$CLASS/lib_class.sh"
 CONTEXTS=$(driver_contexts "$DRIVER" | tr '\n' ' ')
 [ -n "$CONTEXTS" ] || { echo "# $DRIVER: no ENTRIES in tools/drivers"; exit 1; }
-FAULTS="null gpf bug hang corrupt"
+FAULTS="null gpf bug hang double corrupt"
 
 CASES=
 for fault in $FAULTS; do

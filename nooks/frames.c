@@ -341,7 +341,7 @@ struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
  * If the faulting instruction is driver text of the context's innermost
  * frame, that frame is the one: the longjmp takes back the stack pointer
  * it saved at entry.  (A stack pointer that lands on unmapped memory ends
- * in a double fault instead, which is not contained.)
+ * in a double fault, which comes here from its own stack: fault.c.)
  *
  * Same calling rules as nooks_find_frame().
  *

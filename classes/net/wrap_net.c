@@ -310,18 +310,52 @@ static void nooks_napi_disable(struct napi_struct *napi)
  */
 #define NOOKS_NAPI_WAIT_MS	100
 
+/*
+ * Is @napi on a poll list? Linked both ways when it is; list_del_init()
+ * leaves both links on itself. A driver that wrote over its instance (a
+ * wild store into its private area) leaves one link on itself: on no
+ * list either, since an insertion is long over by the time this asks.
+ */
+static bool nooks_napi_linked(struct napi_struct *napi)
+{
+	struct list_head *next = READ_ONCE(napi->poll_list.next);
+	struct list_head *prev = READ_ONCE(napi->poll_list.prev);
+
+	return next != &napi->poll_list && prev != &napi->poll_list;
+}
+
+/* What a poll list link of @napi points to, for the log. */
+static const char *nooks_napi_link(struct napi_struct *napi,
+				   struct list_head *p)
+{
+	if (p == &napi->poll_list)
+		return "itself";
+	if (p == LIST_POISON1 || p == LIST_POISON2)
+		return "poison";
+	return p ? "a list" : "NULL";
+}
+
 static void nooks_net_napi_stop(struct napi_struct *napi)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(NOOKS_NAPI_WAIT_MS);
 	struct nooks_domain *dom;
+	bool told = false;
 
 	set_bit(NAPI_STATE_DISABLE, &napi->state);
 	while (test_bit(NAPI_STATE_SCHED, &napi->state)) {
-		if (time_after(jiffies, deadline) &&
-		    list_empty_careful(&napi->poll_list)) {
-			pr_warn("nooks: NAPI instance %ps left scheduled by the failed driver: taken over\n",
-				nooks_cb_get(napi, &dom));
-			return;
+		if (time_after(jiffies, deadline)) {
+			if (!nooks_napi_linked(napi)) {
+				pr_warn("nooks: NAPI instance %ps left scheduled by the failed driver: taken over\n",
+					nooks_cb_get(napi, &dom));
+				INIT_LIST_HEAD(&napi->poll_list);
+				return;
+			}
+			if (!told)
+				pr_warn("nooks: NAPI instance %ps of the failed driver still on a poll list (state %#lx, next %s, prev %s)\n",
+					nooks_cb_get(napi, &dom), napi->state,
+					nooks_napi_link(napi, napi->poll_list.next),
+					nooks_napi_link(napi, napi->poll_list.prev));
+			told = true;
 		}
 		usleep_range(20, 200);
 	}

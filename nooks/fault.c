@@ -174,12 +174,19 @@ EXPORT_SYMBOL_GPL(nooks_frame_recover);
 void nooks_fault_abort(int kind, unsigned long ip)
 {
 	void (*jump)(struct nooks_frame *f, int val);
+	struct pt_regs regs = { };
 	struct nooks_frame *f;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	f = nooks_find_frame(preempt_count() & NOOKS_CTX_MASK,
-			     current_stack_pointer, in_nmi());
+	/*
+	 * As for a trap at @ip: a driver that broke its stack pointer (one
+	 * that points into the heap) calls from outside every frame.
+	 */
+	regs.ip = ip;
+	regs.sp = current_stack_pointer;
+	f = nooks_fault_frame(preempt_count() & NOOKS_CTX_MASK, &regs,
+			      in_nmi());
 	if (!f || f->fault) {
 		local_irq_restore(flags);
 		return;

@@ -18,10 +18,12 @@
  *             driver still holds after tx_stall_ms (the tracker knows
  *             every such buffer and when it was given) fails the driver;
  *   receive   a device whose receive counter has not moved for
- *             rx_stall_ms while its drop counters (rx_dropped,
- *             rx_missed_errors, rx_fifo_errors, rx_over_errors) grew in
- *             that time, with no quarter of it without a drop, fails
- *             the driver: frames arrive and none is delivered;
+ *             rx_stall_ms while its drop and error counters (rx_dropped,
+ *             rx_errors, rx_missed_errors, rx_fifo_errors,
+ *             rx_over_errors) grew in that time, with no quarter of it
+ *             without one, fails the driver: frames arrive and none is
+ *             delivered (a driver that drops them, or reads every
+ *             descriptor as an error: campaign trials 226, 269, 342);
  *   timeout   the kernel's transmit watchdog (ndo_tx_timeout) fails the
  *             driver instead of calling the driver's own reset (the
  *             shadow's restart does more and keeps the device).
@@ -90,8 +92,8 @@ static bool shadow_net_rx_starved(struct shadow_net_dev *sn, unsigned int ms)
 	u64 drops;
 
 	dev_get_stats(sn->nn->dev, &st);
-	drops = st.rx_dropped + st.rx_missed_errors + st.rx_fifo_errors +
-		st.rx_over_errors;
+	drops = st.rx_dropped + st.rx_errors + st.rx_missed_errors +
+		st.rx_fifo_errors + st.rx_over_errors;
 	if (st.rx_packets != sn->wd_rx_packets) {
 		sn->wd_rx_packets = st.rx_packets;
 		sn->wd_rx_drops = drops;

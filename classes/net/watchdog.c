@@ -17,13 +17,14 @@
  *   transmit  a packet the kernel handed to ndo_start_xmit that the
  *             driver still holds after tx_stall_ms (the tracker knows
  *             every such buffer and when it was given) fails the driver;
- *   receive   a device whose receive counter has not moved for
- *             rx_stall_ms while its drop and error counters (rx_dropped,
- *             rx_errors, rx_missed_errors, rx_fifo_errors,
- *             rx_over_errors) grew in that time, with no quarter of it
+ *   receive   a device whose receive counter has not grown by more
+ *             than its drop and error counters (rx_dropped, rx_errors,
+ *             rx_missed_errors, rx_fifo_errors, rx_over_errors) for
+ *             rx_stall_ms while those grew, with no quarter of that time
  *             without one, fails the driver: frames arrive and none is
- *             delivered (a driver that drops them, or reads every
- *             descriptor as an error: campaign trials 226, 269, 342);
+ *             delivered (a driver that drops them, reads every
+ *             descriptor as an error, or passes up frames the stack
+ *             drops: campaign trials 226, 269, 342);
  *   timeout   the kernel's transmit watchdog (ndo_tx_timeout) fails the
  *             driver instead of calling the driver's own reset (the
  *             shadow's restart does more and keeps the device).
@@ -80,28 +81,33 @@ static bool shadow_net_tx_stalled(struct nooks_netdev *nn, unsigned int ms)
 }
 
 /*
- * Receive starvation of @sn's device: for @ms, no packet delivered while
- * frames were dropped, the last drop no longer than @ms / 4 ago (an idle
- * line is not starved). The state lives in @sn (the manager's checks of
- * a domain do not overlap).
+ * Receive starvation of @sn's device: for @ms, no frame delivered while
+ * frames were dropped or bad, the last such no longer than @ms / 4 ago
+ * (an idle line is not starved). A frame the driver counts as received
+ * and the stack then drops (a driver that corrupts what it passes up:
+ * campaign trial 342) is not delivered: the stack's drops are part of
+ * rx_dropped, so a sample delivered something only when rx_packets grew
+ * by more than the drops and errors did. The state lives in @sn (the
+ * manager's checks of a domain do not overlap).
  */
 static bool shadow_net_rx_starved(struct shadow_net_dev *sn, unsigned int ms)
 {
 	unsigned long now = jiffies, quiet = msecs_to_jiffies(ms / 4);
 	struct rtnl_link_stats64 st;
-	u64 drops;
+	u64 drops, got, lost;
 
 	dev_get_stats(sn->nn->dev, &st);
 	drops = st.rx_dropped + st.rx_errors + st.rx_missed_errors +
 		st.rx_fifo_errors + st.rx_over_errors;
-	if (st.rx_packets != sn->wd_rx_packets) {
-		sn->wd_rx_packets = st.rx_packets;
-		sn->wd_rx_drops = drops;
+	got = st.rx_packets - sn->wd_rx_packets;
+	lost = drops - sn->wd_rx_drops;
+	sn->wd_rx_packets = st.rx_packets;
+	sn->wd_rx_drops = drops;
+	if (got > lost) {
 		sn->wd_rx_since = 0;
 		return false;
 	}
-	if (drops != sn->wd_rx_drops) {
-		sn->wd_rx_drops = drops;
+	if (lost) {
 		sn->wd_rx_last = now;
 		if (!sn->wd_rx_since)
 			sn->wd_rx_since = now | 1;

@@ -187,7 +187,8 @@ void nooks_ata_eh_standin(struct ata_port *ap)
 {
 	struct nooks_ata_port *p = nooks_ata_port_of(ap);
 
-	wait_event_timeout(p->ad->wq, nooks_ata_settled(p->dom),
+	wait_event_timeout(p->ad->wq, nooks_ata_settled(p->dom) ||
+			   READ_ONCE(p->ad->leaving),
 			   msecs_to_jiffies(NOOKS_ATA_EH_WAIT_MS));
 	if (READ_ONCE(p->dom->state) == NOOKS_STATE_RUNNING)
 		nooks_ata_error_handler(ap);

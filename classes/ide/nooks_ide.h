@@ -66,13 +66,16 @@ struct nooks_ata_host {
  * @standin: who answers a port operation while the driver cannot: the
  *	isolate-mode table, or the ide shadow's
  * @wq: woken when the domain runs again or is fail-stopped (a stand-in
- *	of the error handler waits on it)
+ *	of the error handler waits on it), or its hosts are leaving
+ * @leaving: the hosts are being detached (a generic restart, or a driver
+ *	left fail-stopped): an error handler unloads its port at once
  */
 struct nooks_ata_domain {
 	struct mutex lock;
 	struct list_head hosts;
 	const struct ata_port_operations *standin;
 	wait_queue_head_t wq;
+	bool leaving;
 };
 
 /* The entry record of a port whose operations an isolated driver gave. */

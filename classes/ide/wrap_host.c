@@ -28,11 +28,35 @@
 #include "nooks_ide.h"
 #include "wrap.h"
 
-/* Generic restart: the host's ports and their SCSI hosts go first. */
+/*
+ * Generic restart, or a driver left fail-stopped: the host's ports and
+ * their SCSI hosts go first. The detach removes the disks, which syncs
+ * their file systems, which waits for the commands in flight: one the
+ * failed driver was issuing is taken as issued, and an error handler may
+ * be waiting for a restart that will not come. So the error handlers are
+ * told the host is leaving (they unload their ports at once) and the
+ * commands are aborted before, not after the SCSI timeout.
+ */
 static void nooks_ata_host_release(struct nooks_domain *dom,
 				   const struct nooks_obj *obj)
 {
-	ata_host_detach((struct ata_host *)obj->key);
+	struct ata_host *host = (struct ata_host *)obj->key;
+	struct nooks_ata_domain *ad = nooks_ata_domain(dom);
+	unsigned long flags;
+	unsigned int i;
+
+	if (ad) {
+		WRITE_ONCE(ad->leaving, true);
+		wake_up_all(&ad->wq);
+	}
+	for (i = 0; i < host->n_ports; i++) {
+		struct ata_port *ap = host->ports[i];
+
+		spin_lock_irqsave(ap->lock, flags);
+		ata_port_abort(ap);
+		spin_unlock_irqrestore(ap->lock, flags);
+	}
+	ata_host_detach(host);
 }
 
 struct nooks_obj_type nooks_ata_obj_host = {
@@ -87,6 +111,8 @@ int nooks_ata_host_add(struct nooks_domain *dom, struct nooks_ata_domain *ad,
 					    host->ports[i]);
 	mutex_lock(&ad->lock);
 	list_add_tail(&h->node, &ad->hosts);
+	/* a re-probe after a generic restart: the hosts are back */
+	WRITE_ONCE(ad->leaving, false);
 	mutex_unlock(&ad->lock);
 	return devm_add_action_or_reset(host->dev, nooks_ata_host_free, h);
 }

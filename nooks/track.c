@@ -38,6 +38,7 @@ static struct kmem_cache *nooks_obj_cache;
 
 /* The resources of every driver, whatever its class (nooks/wrap_*.c). */
 NOOKS_CORE_TYPE(irq, "irq", ENTRY, false);
+NOOKS_CORE_TYPE(irq_adopted, "irq_adopted", ENTRY, false);
 NOOKS_CORE_TYPE(irq_vectors, "irq_vectors", ENTRY, false);
 NOOKS_CORE_TYPE(timer, "timer", ENTRY, false);
 NOOKS_CORE_TYPE(work, "work", ENTRY, false);
@@ -68,6 +69,7 @@ static struct nooks_obj_type * const nooks_core_types[] = {
 	&nooks_obj_region, &nooks_obj_pci_enable, &nooks_obj_vmalloc,
 	&nooks_obj_pages, &nooks_obj_kmalloc, &nooks_obj_devm_irq,
 	&nooks_obj_pcim_enable, &nooks_obj_pcim_iomap, &nooks_obj_devm_kmalloc,
+	&nooks_obj_irq_adopted,
 };
 
 /*

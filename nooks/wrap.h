@@ -61,6 +61,7 @@ void nooks_sleeplocks_forget(struct nooks_domain *dom);
 	void nooks_##name##_release(struct nooks_domain *dom,		\
 				    const struct nooks_obj *obj)
 NOOKS_RELEASE(irq);
+NOOKS_RELEASE(irq_adopted);
 NOOKS_RELEASE(irq_vectors);
 NOOKS_RELEASE(timer);
 NOOKS_RELEASE(work);
@@ -86,7 +87,8 @@ extern struct nooks_obj_type nooks_obj_irq, nooks_obj_irq_vectors,
 	nooks_obj_dma_coherent, nooks_obj_iomap, nooks_obj_pci_regions,
 	nooks_obj_region, nooks_obj_pci_enable, nooks_obj_vmalloc,
 	nooks_obj_pages, nooks_obj_kmalloc, nooks_obj_devm_irq,
-	nooks_obj_devm_kmalloc, nooks_obj_pcim_enable, nooks_obj_pcim_iomap;
+	nooks_obj_devm_kmalloc, nooks_obj_pcim_enable, nooks_obj_pcim_iomap,
+	nooks_obj_irq_adopted;
 
 /* wrap_irq.c: interrupts the tracker freed, once the devices are unbound */
 void nooks_irq_purge(struct nooks_domain *dom);

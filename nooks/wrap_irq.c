@@ -14,7 +14,10 @@
  * runs (an in-place switch), is adopted instead (nooks_irq_adopt()): its
  * action keeps the driver's cookie, which the driver or devres frees it
  * with, and gets nooks_irq_adopted() as its handler, which finds the
- * nooks_irq by interrupt and cookie.
+ * nooks_irq by interrupt and cookie. One that the driver frees itself (not
+ * device-managed: snd_intel8x0 frees its interrupt in its card's free
+ * routine) is a tracked object as well (irq_adopted): a restart whose card
+ * the shadow keeps, without the card's free routine, must free it.
  */
 #define pr_fmt(fmt) "nooks: " fmt
 
@@ -53,6 +56,7 @@ MODULE_PARM_DESC(storm_limit,
  *	sound card) does not free it a second time
  * @dev: the device whose devres frees the interrupt (device-managed or
  *	adopted), else NULL
+ * @unmanaged: adopted, and freed by the driver, not by devres: tracked
  * @rcu: frees an adopted record (its handler looks it up under RCU)
  */
 struct nooks_irq {
@@ -67,6 +71,7 @@ struct nooks_irq {
 	bool shared;
 	bool released;
 	struct device *dev;
+	bool unmanaged;
 	struct rcu_head rcu;
 };
 
@@ -241,13 +246,24 @@ static struct nooks_irq *nooks_irq_find(unsigned int irq, void *dev_id)
 	return found;
 }
 
+static struct nooks_irq *nooks_irq_adopted_find(unsigned int irq,
+						void *dev_id);
+static void nooks_irq_adopt_drop(struct nooks_irq *ni);
+
 static const void *nooks_free_irq(unsigned int irq, void *dev_id)
 {
 	struct nooks_irq *ni = nooks_irq_find(irq, dev_id);
 	const void *name;
 
-	if (!ni)
-		return free_irq(irq, dev_id);
+	if (!ni) {
+		/* adopted: the action's cookie is the driver's own */
+		ni = nooks_irq_adopted_find(irq, dev_id);
+		if (!ni)
+			return free_irq(irq, dev_id);
+		name = READ_ONCE(ni->released) ? NULL : free_irq(irq, dev_id);
+		nooks_irq_adopt_drop(ni);
+		return name;
+	}
 	nooks_track_del(ni->dom, &nooks_obj_irq, (unsigned long)ni, NULL);
 	/* released by the tracker already: nothing left to free */
 	name = READ_ONCE(ni->released) ? NULL : free_irq(irq, ni);
@@ -279,6 +295,21 @@ void nooks_irq_purge(struct nooks_domain *dom)
 	spin_unlock_irq(&nooks_irqs_lock);
 	list_for_each_entry_safe(ni, tmp, &gone, node)
 		kfree(ni);
+
+	for (;;) {
+		struct nooks_irq *found = NULL;
+
+		rcu_read_lock();
+		list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node)
+			if (ni->dom == dom && READ_ONCE(ni->released)) {
+				found = ni;
+				break;
+			}
+		rcu_read_unlock();
+		if (!found)
+			break;
+		nooks_irq_adopt_drop(found);
+	}
 }
 
 static void nooks_devm_free_irq(struct device *dev, unsigned int irq,
@@ -378,17 +409,70 @@ static int nooks_irq_swap(unsigned int irq, void *dev_id, irq_handler_t from,
 	return ret;
 }
 
+/* Unlist an adopted record and free it after the handlers that see it. */
+static void nooks_irq_adopt_unlist(struct nooks_irq *ni)
+{
+	if (ni->unmanaged)
+		nooks_track_del(ni->dom, &nooks_obj_irq_adopted,
+				(unsigned long)ni, NULL);
+	spin_lock_irq(&nooks_irqs_lock);
+	list_del_rcu(&ni->node);
+	spin_unlock_irq(&nooks_irqs_lock);
+	kfree_rcu(ni, rcu);
+}
+
 /* Device-managed: the driver's handler back before its interrupt is freed. */
 static void nooks_irq_adopt_gone(void *data)
 {
 	struct nooks_irq *ni = data;
 
 	nooks_irq_swap(ni->irq, ni->dev_id, nooks_irq_adopted, ni->handler);
-	spin_lock_irq(&nooks_irqs_lock);
-	list_del_rcu(&ni->node);
-	spin_unlock_irq(&nooks_irqs_lock);
-	kfree_rcu(ni, rcu);
+	nooks_irq_adopt_unlist(ni);
 }
+
+/* The adopted record of the driver's (@irq, @dev_id), or NULL. */
+static struct nooks_irq *nooks_irq_adopted_find(unsigned int irq,
+						void *dev_id)
+{
+	struct nooks_irq *ni, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node)
+		if (ni->irq == irq && ni->dev_id == dev_id) {
+			found = ni;
+			break;
+		}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Forget an adopted record whose action is gone (freed by the driver, or
+ * by the tracker): its device's action goes too.
+ */
+static void nooks_irq_adopt_drop(struct nooks_irq *ni)
+{
+	devm_remove_action(ni->dev, nooks_irq_adopt_gone, ni);
+	nooks_irq_adopt_unlist(ni);
+}
+
+/*
+ * An adopted interrupt the driver would free itself, after a failure: the
+ * record stays (released) until the devices are unbound, so that the
+ * driver's teardown the unbind runs does not free it a second time.
+ */
+NOOKS_RELEASE(irq_adopted)
+{
+	struct nooks_irq *ni = (struct nooks_irq *)obj->key;
+
+	ni->unmanaged = false;		/* no longer tracked */
+	free_irq(ni->irq, ni->dev_id);
+	WRITE_ONCE(ni->released, true);
+}
+
+/* The devres record of a device-managed interrupt (see below). */
+static bool nooks_irq_is_managed(struct device *dev, unsigned int irq,
+				 void *dev_id);
 
 /* Is @act the action of a driver's interrupt with cookie @dev_id? */
 static bool nooks_irq_action_is(struct irqaction *act, void *dev_id, bool any)
@@ -485,6 +569,10 @@ int nooks_irq_adopt(struct nooks_domain *dom, struct device *dev,
 	ni->dev_id = dev_id;
 	ni->dev = dev;
 	ni->window = jiffies;
+	ni->unmanaged = !nooks_irq_is_managed(dev, irq, dev_id);
+	if (ni->unmanaged)
+		nooks_track_add(dom, &nooks_obj_irq_adopted, (unsigned long)ni,
+				0, 0, 0);
 	spin_lock_irq(&nooks_irqs_lock);
 	list_add_rcu(&ni->node, &nooks_irqs_adopted);
 	spin_unlock_irq(&nooks_irqs_lock);
@@ -541,6 +629,28 @@ static int nooks_irq_devres_match(struct device *dev, void *res, void *data)
 	return dr->irq == ni->irq && dr->dev_id == ni;
 }
 
+static int nooks_irq_devres_match_id(struct device *dev, void *res, void *data)
+{
+	struct nooks_irq_devres *dr = res, *want = data;
+
+	return dr->irq == want->irq && dr->dev_id == want->dev_id;
+}
+
+/* Did devm_request_irq() request (@irq, @dev_id) for @dev? */
+static bool nooks_irq_is_managed(struct device *dev, unsigned int irq,
+				 void *dev_id)
+{
+	struct nooks_irq_devres want = { .irq = irq, .dev_id = dev_id };
+
+	if (!nooks_irq_devres_release)
+		nooks_irq_devres_release =
+			(void *)nooks_lookup_name("devm_irq_release");
+	/* unknown: take it as managed, the driver's teardown frees it */
+	return !nooks_irq_devres_release ||
+	       devres_find(dev, nooks_irq_devres_release,
+			   nooks_irq_devres_match_id, &want);
+}
+
 /*
  * Make the interrupt @ni wraps the driver's own again where it is: its
  * action gets the driver's handlers and cookie, the devres record of a
@@ -585,7 +695,8 @@ static int nooks_irq_native(struct nooks_irq *ni)
 
 /**
  * nooks_irq_let_go() - give a domain's interrupts their driver's handlers back
- * @dom: the domain, let go where it runs: its interrupts disabled or idle
+ * @dom: the domain, let go where it runs (each interrupt is disabled
+ *	while its action changes)
  *
  * Adopted interrupts get their handler back (nooks_irq_adopt()); those the
  * driver requested isolated become what the driver asked for, its own
@@ -599,7 +710,7 @@ int nooks_irq_let_go(struct nooks_domain *dom)
 {
 	struct nooks_irq *ni, *tmp;
 	LIST_HEAD(mine);
-	int ret = 0;
+	int ret = 0, ret2;
 
 	spin_lock_irq(&nooks_irqs_lock);
 	list_for_each_entry_safe(ni, tmp, &nooks_irqs, node)
@@ -607,7 +718,11 @@ int nooks_irq_let_go(struct nooks_domain *dom)
 			list_move(&ni->node, &mine);
 	spin_unlock_irq(&nooks_irqs_lock);
 	list_for_each_entry_safe(ni, tmp, &mine, node) {
-		if (nooks_irq_native(ni)) {
+		/* the core reads handler and cookie apart: none runs */
+		disable_irq(ni->irq);
+		ret2 = nooks_irq_native(ni);
+		enable_irq(ni->irq);
+		if (ret2) {
 			pr_err("%s: irq %u not let go\n", dom->name, ni->irq);
 			ret = -ENOENT;
 			spin_lock_irq(&nooks_irqs_lock);

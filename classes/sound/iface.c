@@ -137,6 +137,10 @@ static struct nooks_iface nooks_sound_iface = {
 	.domain_add	= nooks_sound_domain_add,
 	.domain_del	= nooks_sound_domain_del,
 	.reset		= nooks_snd_statics_reset,
+	.in_place	= nooks_snd_in_place,
+	.hold		= nooks_snd_hold,
+	.adopt		= nooks_snd_adopt,
+	.let_go		= nooks_snd_let_go,
 };
 
 static int __init nooks_sound_init(void)

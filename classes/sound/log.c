@@ -156,6 +156,90 @@ void shadow_snd_log_replay(struct shadow_snd *ss, struct snd_card *card)
 	trace_shadow_replay(name, "mixer");
 }
 
+/* What shadow_snd_log_snapshot() hands each control. */
+struct shadow_snd_snap {
+	struct shadow_snd *ss;
+	struct snd_card *card;
+	struct snd_ctl_elem_value *v;
+	unsigned int n;
+};
+
+/* Log the value each readable and writable element of @kctl has now. */
+static int shadow_snd_log_snap_one(struct snd_kcontrol *kctl, void *arg)
+{
+	const unsigned int rw = SNDRV_CTL_ELEM_ACCESS_READ |
+				SNDRV_CTL_ELEM_ACCESS_WRITE;
+	struct shadow_snd_snap *snap = arg;
+	unsigned int i;
+
+	for (i = 0; i < kctl->count; i++) {
+		if ((kctl->vd[i].access & rw) != rw ||
+		    (kctl->vd[i].access & SNDRV_CTL_ELEM_ACCESS_VOLATILE))
+			continue;
+		memset(snap->v, 0, sizeof(*snap->v));
+		snap->v->id = kctl->id;
+		snap->v->id.index += i;
+		snap->v->id.numid += i;
+		/* the wrapper: a protected call of the driver's get */
+		if (kctl->get(kctl, snap->v) < 0)
+			continue;
+		shadow_snd_log_put(snap->ss->dom, snap->card, kctl, snap->v);
+		snap->n++;
+	}
+	return 0;
+}
+
+/* Collect the cards the domain's driver has (tracked class objects). */
+struct shadow_snd_cards {
+	struct snd_card *card[SHADOW_SND_CARDS_MAX];
+	unsigned int n;
+};
+
+static bool shadow_snd_collect_card(const struct nooks_obj *obj, void *arg)
+{
+	struct shadow_snd_cards *c = arg;
+
+	if (c->n < ARRAY_SIZE(c->card))
+		c->card[c->n++] = (struct snd_card *)obj->key;
+	return false;
+}
+
+/**
+ * shadow_snd_log_snapshot() - log the values the controls have now
+ * @ss: the shadow, attached to a domain whose driver runs
+ *
+ * A driver shadowed only now (a switch from isolate or from off, or the
+ * shadow loaded later) was given its mixer settings before the log
+ * began: they are read through the driver's get, so that a replay
+ * writes them back. Process context, domain ctl held.
+ */
+void shadow_snd_log_snapshot(struct shadow_snd *ss)
+{
+	struct shadow_snd_cards *cards;
+	struct shadow_snd_snap snap = { .ss = ss };
+	unsigned int i;
+
+	cards = kzalloc(sizeof(*cards), GFP_KERNEL);
+	snap.v = kmalloc(sizeof(*snap.v), GFP_KERNEL);
+	if (!cards || !snap.v)
+		goto out;
+	nooks_track_any(ss->dom, &nooks_snd_obj_card, shadow_snd_collect_card,
+			cards);
+	nooks_track_any(ss->dom, &nooks_snd_obj_card_devm,
+			shadow_snd_collect_card, cards);
+	for (i = 0; i < cards->n; i++) {
+		snap.card = cards->card[i];
+		nooks_snd_ctl_for_each(ss->dom, snap.card,
+				       shadow_snd_log_snap_one, &snap);
+	}
+	if (snap.n)
+		pr_info("%s: %u mixer values logged as they are\n",
+			ss->dom->name, snap.n);
+out:
+	kfree(snap.v);
+	kfree(cards);
+}
+
 /* Forget every logged value. */
 void shadow_snd_log_free(struct shadow_snd *ss)
 {

@@ -57,6 +57,8 @@ static void shadow_snd_attach(struct nooks_domain *dom)
 	nooks_snd_pcm_set_standin(dom, &shadow_snd_pcm_standin);
 	nooks_snd_ctl_set_standin(dom, &shadow_snd_ctl_standin);
 	nooks_snd_set_hooks(dom, &shadow_snd_hooks);
+	if (READ_ONCE(dom->state) == NOOKS_STATE_RUNNING)
+		shadow_snd_log_snapshot(ss);
 }
 
 static void shadow_snd_detach(struct nooks_domain *dom)

@@ -19,12 +19,14 @@ struct nooks_domain;
 struct snd_card;
 struct snd_ctl_elem_value;
 struct snd_kcontrol;
+struct task_struct;
 
 /* struct nooks_snd_sub.flags: bit numbers (atomic bit operations) */
 #define NOOKS_SND_SUB_LIVE	0	/* open when the driver failed */
 #define NOOKS_SND_SUB_PARAMS	1	/* @params holds the last hw_params */
 #define NOOKS_SND_SUB_SHIFT	2	/* position translated by @shift */
 #define NOOKS_SND_SUB_BACK	3	/* replayed to the restarted driver */
+#define NOOKS_SND_SUB_ADOPTED	4	/* opened natively: no rule range */
 
 /**
  * struct nooks_snd_sub - what the entry record remembers of one substream
@@ -60,6 +62,7 @@ struct nooks_snd_sub {
  * @node: in the domain's list of records (struct nooks_snd_domain)
  * @pcm: the PCM device
  * @stream: its direction (SNDRV_PCM_STREAM_*)
+ * @rcu: frees the record (a copy op may still look at it: shift.c)
  * @nsubs: entries in @subs
  * @subs: per substream, by substream number
  */
@@ -72,6 +75,7 @@ struct nooks_snd_pcm {
 	struct list_head node;
 	struct snd_pcm *pcm;
 	int stream;
+	struct rcu_head rcu;
 	unsigned int nsubs;
 	struct nooks_snd_sub subs[];
 };
@@ -147,6 +151,11 @@ struct nooks_snd_hooks {
  * @pcms: struct nooks_snd_pcm of the domain's PCM streams
  * @hooks: the sound shadow's hooks while shadowed (RCU), or NULL
  * @shadow: the shadow's data of the domain
+ * @held: the cards of the driver's bound devices an in-place switch holds
+ *	(adopt.c), each referenced, or NULL
+ * @nheld: entries in @held
+ * @holder: the task holding them (it holds their controls_rwsem for
+ *	writing), or NULL
  */
 struct nooks_snd_domain {
 	struct mutex lock;
@@ -154,6 +163,9 @@ struct nooks_snd_domain {
 	struct list_head pcms;
 	const struct nooks_snd_hooks __rcu *hooks;
 	void *shadow;
+	struct snd_card **held;
+	unsigned int nheld;
+	struct task_struct *holder;
 };
 
 struct nooks_snd_domain *nooks_snd_domain(struct nooks_domain *dom);
@@ -172,6 +184,9 @@ struct nooks_snd_pcm *nooks_snd_pcm_find(struct nooks_domain *dom,
 					 struct snd_pcm *pcm, int stream);
 void nooks_snd_card_strip(struct nooks_domain *dom, struct snd_card *card);
 void nooks_snd_card_disarm(struct snd_card *card);
+int nooks_snd_ctl_for_each(struct nooks_domain *dom, struct snd_card *card,
+			   int (*fn)(struct snd_kcontrol *kctl, void *arg),
+			   void *arg);
 int nooks_snd_card_take(struct snd_card *card);
 int nooks_snd_card_give(struct snd_card *card);
 
@@ -203,5 +218,17 @@ void nooks_snd_ctl_exit(void);
 int nooks_snd_card_init(void);
 void nooks_snd_statics_reset(struct nooks_domain *dom);
 void nooks_snd_pcm_device_free(struct snd_card *card, void *device_data);
+
+/* adopt.c: in-place switch; wrap_pcm.c and wrap_ctl.c do it per object */
+bool nooks_snd_in_place(struct nooks_domain *dom);
+int nooks_snd_hold(struct nooks_domain *dom, bool on);
+int nooks_snd_adopt(struct nooks_domain *dom);
+void nooks_snd_let_go(struct nooks_domain *dom);
+int nooks_snd_pcm_adopt(struct nooks_domain *dom, struct snd_pcm *pcm,
+			int stream);
+void nooks_snd_pcm_let_go(struct nooks_domain *dom, struct snd_card *card);
+bool nooks_snd_pcm_shifted(struct nooks_domain *dom, struct snd_card *card);
+int nooks_snd_ctl_adopt(struct nooks_domain *dom, struct snd_card *card);
+void nooks_snd_ctl_let_go(struct nooks_domain *dom, struct snd_card *card);
 
 #endif /* _NOOKS_SOUND_H */

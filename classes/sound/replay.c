@@ -47,6 +47,34 @@ static void shadow_snd_rules_drop(struct snd_pcm_runtime *rt, unsigned int lo,
 	c->rules_num -= hi - lo;
 }
 
+/*
+ * Drop the rules of @s's runtime that the driver's open added before it
+ * was isolated (an adopted stream: where they are is not known): those
+ * with the domain's code, or with a pointer the core does not give its
+ * own (the core's take none, an integer, the substream or its hardware
+ * description; a driver's points at its lists or its chip, which may be
+ * the failed driver's memory).
+ */
+static void shadow_snd_rules_drop_adopted(struct nooks_domain *dom,
+					  struct snd_pcm_substream *s)
+{
+	struct snd_pcm_runtime *rt = s->runtime;
+	struct snd_pcm_hw_constraints *c = &rt->hw_constraints;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->rules_num; i++) {
+		struct snd_pcm_hw_rule *r = &c->rules[i];
+		unsigned long priv = (unsigned long)r->private;
+
+		if (nooks_domain_in_text(dom, (unsigned long)r->func) ||
+		    (priv >= PAGE_SIZE && r->private != s &&
+		     r->private != &rt->hw))
+			continue;
+		c->rules[n++] = *r;
+	}
+	c->rules_num = n;
+}
+
 static int shadow_snd_replay_sub(struct shadow_snd *ss,
 				 struct snd_pcm_substream *s)
 {
@@ -61,7 +89,10 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	s->private_data = s->pcm->private_data;
 	rt->private_free = NULL;
 	rt->private_data = NULL;
-	shadow_snd_rules_drop(rt, sub->rules_lo, sub->rules_hi);
+	if (test_and_clear_bit(NOOKS_SND_SUB_ADOPTED, &sub->flags))
+		shadow_snd_rules_drop_adopted(ss->dom, s);
+	else
+		shadow_snd_rules_drop(rt, sub->rules_lo, sub->rules_hi);
 	sub->rules_lo = rt->hw_constraints.rules_num;
 	ret = nooks_snd_pcm_driver.open(s);
 	trace_shadow_replay(shadow_snd_sub_name(s, name, sizeof(name)),

@@ -26,6 +26,7 @@
  * driver has no copy ops of its own) and read/write access: an
  * application that mmaps the buffer addresses it directly.
  */
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <sound/pcm.h>
@@ -66,13 +67,26 @@ static size_t nooks_snd_shift_pos(struct snd_pcm_substream *s, int channel,
 				  unsigned long pos, char **base, size_t *size)
 {
 	struct snd_pcm_runtime *rt = s->runtime;
-	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
-	size_t shift;
+	const struct snd_pcm_ops *ops;
+	struct nooks_snd_sub *sub;
+	size_t shift = 0;
 
 	*size = nooks_snd_shift_region(rt, channel, base);
-	if (!test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags))
+	/*
+	 * A writer that picked this copy before the driver was let go (the
+	 * records went: adopt.c) copies as ALSA would; the record it may
+	 * still see is freed after a grace period.
+	 */
+	rcu_read_lock();
+	ops = READ_ONCE(s->ops);
+	if (ops->copy_user == nooks_snd_pcm_shift_copy_user) {
+		sub = &container_of(ops, struct nooks_snd_pcm, ops)->subs[s->number];
+		if (test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags))
+			shift = nooks_snd_shift_bytes(rt, sub->shift);
+	}
+	rcu_read_unlock();
+	if (!shift)
 		return pos;
-	shift = nooks_snd_shift_bytes(rt, sub->shift);
 	return (pos + *size - shift % *size) % *size;
 }
 

@@ -16,6 +16,9 @@
 
 #include "nooks_sound.h"
 
+/* Cards of one driver the shadow looks at once (at attach). */
+#define SHADOW_SND_CARDS_MAX	8
+
 /**
  * struct shadow_snd_card - a card kept for the restarted driver
  * @node: in shadow_snd.kept
@@ -96,6 +99,7 @@ int shadow_snd_log_get(struct shadow_snd *ss, struct snd_kcontrol *kctl,
 		       struct snd_ctl_elem_value *v);
 void shadow_snd_log_replay(struct shadow_snd *ss, struct snd_card *card);
 void shadow_snd_log_free(struct shadow_snd *ss);
+void shadow_snd_log_snapshot(struct shadow_snd *ss);
 
 /* standin.c */
 extern const struct snd_pcm_ops shadow_snd_pcm_standin;

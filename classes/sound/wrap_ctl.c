@@ -25,6 +25,7 @@
 #include <sound/control.h>
 #include <sound/core.h>
 
+#include "domain.h"
 #include "entry.h"
 #include "nooks_sound.h"
 #include "wrap.h"
@@ -344,6 +345,120 @@ int nooks_snd_ctl_strip(struct nooks_domain *dom, struct snd_card *card)
 EXPORT_SYMBOL_GPL(nooks_snd_ctl_strip);
 
 /**
+ * nooks_snd_ctl_adopt() - wrap the controls a driver added natively
+ * @dom: the domain, isolated where it runs (adopt.c): the card's
+ *	controls_rwsem held for writing by the caller
+ * @card: a card of the driver
+ *
+ * Each control whose callbacks are the domain's code (the driver's, or a
+ * codec library's its domain covers) gets the wrappers snd_ctl_add() of
+ * an isolated driver would have given it; controls of the core (user
+ * controls, virtual masters) stay as they are.
+ *
+ * Return: 0, or -ENOMEM (the controls wrapped so far stay wrapped:
+ * nooks_snd_ctl_let_go() undoes them).
+ */
+int nooks_snd_ctl_adopt(struct nooks_domain *dom, struct snd_card *card)
+{
+	struct snd_kcontrol *kctl;
+
+	list_for_each_entry(kctl, &card->controls, list) {
+		if (kctl->info == nooks_snd_ctl_do_info ||
+		    kctl->put == nooks_snd_ctl_put)
+			continue;	/* wrapped already */
+		if (!nooks_domain_in_text(dom, (unsigned long)kctl->info) &&
+		    !nooks_domain_in_text(dom, (unsigned long)kctl->get) &&
+		    !nooks_domain_in_text(dom, (unsigned long)kctl->put))
+			continue;
+		if (!nooks_snd_ctl_wrap(dom, card, kctl))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Give @c's control its own callbacks back and drop the record. */
+static void nooks_snd_ctl_unwrap(struct nooks_snd_ctl *c)
+{
+	struct snd_kcontrol *kctl = c->kctl;
+
+	kctl->info = c->ops.info;
+	kctl->get = c->ops.get;
+	kctl->put = c->ops.put;
+	if (c->ops.tlv)
+		kctl->tlv.c = c->ops.tlv;
+	kctl->private_free = c->private_free;
+	spin_lock(&nooks_snd_ctls_lock);
+	hash_del_rcu(&c->node);
+	spin_unlock(&nooks_snd_ctls_lock);
+	kfree_rcu(c, rcu);
+}
+
+/**
+ * nooks_snd_ctl_let_go() - give a card's controls their own callbacks back
+ * @dom: the domain, going native where it runs: the card's controls_rwsem
+ *	held for writing by the caller (no callback runs)
+ * @card: a card of the driver
+ *
+ * Every control the domain wrapped on @card, adopted or added isolated.
+ */
+void nooks_snd_ctl_let_go(struct nooks_domain *dom, struct snd_card *card)
+{
+	struct snd_kcontrol *kctl;
+	struct nooks_snd_ctl *c;
+
+	list_for_each_entry(kctl, &card->controls, list) {
+		if (kctl->info != nooks_snd_ctl_do_info &&
+		    kctl->put != nooks_snd_ctl_put)
+			continue;
+		c = nooks_snd_ctl_of(kctl);
+		if (c && c->dom == dom)
+			nooks_snd_ctl_unwrap(c);
+	}
+}
+
+/**
+ * nooks_snd_ctl_for_each() - call @fn on each control a domain wrapped
+ * @dom: the domain
+ * @card: a card of its driver
+ * @fn: called with the card's controls_rwsem held (for reading, or for
+ *	writing by an in-place switch of this task: adopt.c); a non-zero
+ *	return stops the walk
+ * @arg: for @fn
+ *
+ * Process context.
+ *
+ * Return: what @fn last returned, or 0.
+ */
+int nooks_snd_ctl_for_each(struct nooks_domain *dom, struct snd_card *card,
+			   int (*fn)(struct snd_kcontrol *kctl, void *arg),
+			   void *arg)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	bool held = sd && READ_ONCE(sd->holder) == current;
+	struct snd_kcontrol *kctl;
+	struct nooks_snd_ctl *c;
+	int ret = 0;
+
+	if (!held)
+		down_read(&card->controls_rwsem);
+	list_for_each_entry(kctl, &card->controls, list) {
+		if (kctl->info != nooks_snd_ctl_do_info &&
+		    kctl->put != nooks_snd_ctl_put)
+			continue;
+		c = nooks_snd_ctl_of(kctl);
+		if (!c || c->dom != dom)
+			continue;
+		ret = fn(kctl, arg);
+		if (ret)
+			break;
+	}
+	if (!held)
+		up_read(&card->controls_rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nooks_snd_ctl_for_each);
+
+/**
  * nooks_snd_ctl_exit() - restore controls still wrapped at unload
  *
  * Every wrapped control belongs to a card of an isolated driver, which
@@ -356,18 +471,9 @@ void nooks_snd_ctl_exit(void)
 	struct hlist_node *tmp;
 	int bkt;
 
-	spin_lock(&nooks_snd_ctls_lock);
 	hash_for_each_safe(nooks_snd_ctls, bkt, tmp, c, node) {
 		pr_warn("control %s still wrapped at unload\n", c->kctl->id.name);
-		c->kctl->info = c->ops.info;
-		c->kctl->get = c->ops.get;
-		c->kctl->put = c->ops.put;
-		if (c->ops.tlv)
-			c->kctl->tlv.c = c->ops.tlv;
-		c->kctl->private_free = c->private_free;
-		hash_del_rcu(&c->node);
-		kfree_rcu(c, rcu);
+		nooks_snd_ctl_unwrap(c);
 	}
-	spin_unlock(&nooks_snd_ctls_lock);
 	rcu_barrier();
 }

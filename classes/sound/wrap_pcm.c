@@ -40,6 +40,7 @@
 #include <linux/slab.h>
 #include <sound/core.h>
 #include <sound/pcm.h>
+#include <sound/pcm_params.h>
 
 #include "entry.h"
 #include "nooks_sound.h"
@@ -123,6 +124,7 @@ static int nooks_snd_pcm_open(struct snd_pcm_substream *s)
 	if (!ret) {
 		sub->rules_lo = lo;
 		sub->rules_hi = s->runtime->hw_constraints.rules_num;
+		clear_bit(NOOKS_SND_SUB_ADOPTED, &sub->flags);
 		nooks_snd_sub_reset(sub);
 	}
 	return ret;
@@ -316,8 +318,10 @@ static int nooks_snd_pcm_dev_disconnect(struct snd_device *device)
 /* The card frees the record after its PCM devices (a low-level device). */
 static int nooks_snd_pcm_dev_free(struct snd_device *device)
 {
+	struct nooks_snd_pcm *p = device->device_data;
+
 	nooks_snd_pcm_dev_disconnect(device);
-	kfree(device->device_data);
+	kfree_rcu(p, rcu);
 	return 0;
 }
 
@@ -437,13 +441,49 @@ static void nooks_snd_pcm_fill(struct nooks_snd_pcm *p,
 	p->orig = ops;
 }
 
+/*
+ * A new entry record of @pcm's @direction wrapping the driver's @ops, a
+ * low-level component of the card, in @dom's list. Return: it, or NULL
+ * without memory.
+ */
+static struct nooks_snd_pcm *nooks_snd_pcm_record(struct nooks_domain *dom,
+						  struct nooks_snd_domain *sd,
+						  struct snd_pcm *pcm,
+						  int direction,
+						  const struct snd_pcm_ops *ops)
+{
+	unsigned int n = pcm->streams[direction].substream_count;
+	const struct nooks_snd_hooks *hooks;
+	struct nooks_snd_pcm *p;
+
+	p = kzalloc(struct_size(p, subs, n), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	if (snd_device_new(pcm->card, SNDRV_DEV_LOWLEVEL, p,
+			   &nooks_snd_pcm_dev_ops)) {
+		kfree(p);
+		return NULL;
+	}
+	p->dom = dom;
+	p->pcm = pcm;
+	p->stream = direction;
+	p->nsubs = n;
+	mutex_lock(&sd->lock);
+	hooks = nooks_snd_hooks_get(dom);
+	p->standin = hooks ? hooks->pcm_standin : &nooks_snd_pcm_isolate;
+	nooks_snd_pcm_fill(p, ops);
+	spin_lock_irq(&sd->pcms_lock);
+	list_add_tail(&p->node, &sd->pcms);
+	spin_unlock_irq(&sd->pcms_lock);
+	mutex_unlock(&sd->lock);
+	return p;
+}
+
 static void nooks_snd_pcm_set_ops(struct snd_pcm *pcm, int direction,
 				  const struct snd_pcm_ops *ops)
 {
 	struct nooks_domain *dom = nooks_caller_domain();
 	struct nooks_snd_domain *sd = dom ? nooks_snd_domain(dom) : NULL;
-	unsigned int n = pcm->streams[direction].substream_count;
-	const struct nooks_snd_hooks *hooks;
 	struct nooks_snd_pcm *p;
 
 	if (!sd || !ops)
@@ -458,26 +498,9 @@ static void nooks_snd_pcm_set_ops(struct snd_pcm *pcm, int direction,
 		nooks_snd_pcm_fill(p, ops);
 		return;
 	}
-	p = kzalloc(struct_size(p, subs, n), GFP_KERNEL);
+	p = nooks_snd_pcm_record(dom, sd, pcm, direction, ops);
 	if (!p)
 		goto unprotected;
-	if (snd_device_new(pcm->card, SNDRV_DEV_LOWLEVEL, p,
-			   &nooks_snd_pcm_dev_ops)) {
-		kfree(p);
-		goto unprotected;
-	}
-	p->dom = dom;
-	p->pcm = pcm;
-	p->stream = direction;
-	p->nsubs = n;
-	mutex_lock(&sd->lock);
-	hooks = nooks_snd_hooks_get(dom);
-	p->standin = hooks ? hooks->pcm_standin : &nooks_snd_pcm_isolate;
-	nooks_snd_pcm_fill(p, ops);
-	spin_lock_irq(&sd->pcms_lock);
-	list_add_tail(&p->node, &sd->pcms);
-	spin_unlock_irq(&sd->pcms_lock);
-	mutex_unlock(&sd->lock);
 	snd_pcm_set_ops(pcm, direction, &p->ops);
 	return;
 
@@ -486,6 +509,184 @@ unprotected:
 		dom->name, pcm->name);
 native:
 	snd_pcm_set_ops(pcm, direction, ops);
+}
+
+/* Interval @var of @p holds exactly @val. */
+static void nooks_snd_pcm_param_set(struct snd_pcm_hw_params *p, int var,
+				    unsigned int val)
+{
+	struct snd_interval *i = hw_param_interval(p, var);
+
+	i->min = val;
+	i->max = val;
+	i->openmin = 0;
+	i->openmax = 0;
+	i->integer = 1;
+	i->empty = 0;
+}
+
+/* Mask @var of @p holds only @val. */
+static void nooks_snd_pcm_param_mask(struct snd_pcm_hw_params *p, int var,
+				     unsigned int val)
+{
+	struct snd_mask *m = hw_param_mask(p, var);
+
+	snd_mask_none(m);
+	snd_mask_set(m, val);
+}
+
+/*
+ * The hw_params a stream set up before its driver was isolated was given,
+ * as ALSA's runtime holds them: what a replay sets the restarted driver
+ * up with (drivers read the rate, channels, format, sizes).
+ */
+static void nooks_snd_pcm_params_of(struct snd_pcm_runtime *rt,
+				    struct snd_pcm_hw_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	_snd_pcm_hw_params_any(p);
+	nooks_snd_pcm_param_mask(p, SNDRV_PCM_HW_PARAM_ACCESS, rt->access);
+	nooks_snd_pcm_param_mask(p, SNDRV_PCM_HW_PARAM_FORMAT,
+				 (__force unsigned int)rt->format);
+	nooks_snd_pcm_param_mask(p, SNDRV_PCM_HW_PARAM_SUBFORMAT,
+				 (__force unsigned int)rt->subformat);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_SAMPLE_BITS,
+				rt->sample_bits);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_FRAME_BITS,
+				rt->frame_bits);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_CHANNELS, rt->channels);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_RATE, rt->rate);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_PERIOD_SIZE,
+				rt->period_size);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_PERIOD_BYTES,
+				frames_to_bytes(rt, rt->period_size));
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_PERIODS, rt->periods);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE,
+				rt->buffer_size);
+	nooks_snd_pcm_param_set(p, SNDRV_PCM_HW_PARAM_BUFFER_BYTES,
+				frames_to_bytes(rt, rt->buffer_size));
+	p->rmask = 0;
+	p->cmask = 0;
+	p->info = rt->info;
+	p->msbits = rt->sample_bits;
+	p->rate_num = rt->rate_num;
+	p->rate_den = rt->rate_den;
+	p->fifo_size = rt->hw.fifo_size;
+}
+
+/**
+ * nooks_snd_pcm_adopt() - wrap the ops of a PCM direction set natively
+ * @dom: the domain, isolated where it runs (adopt.c): the PCM's opens and
+ *	closes held, the driver's interrupt disabled
+ * @pcm: a PCM of a card of the driver
+ * @stream: SNDRV_PCM_STREAM_*
+ *
+ * As snd_pcm_set_ops() of an isolated driver would have: an entry record,
+ * whose table the substreams get. A stream open already is marked adopted
+ * (the constraint rules its open added are not known: replay.c) and, once
+ * set up, its parameters are taken from the runtime. Process context.
+ *
+ * Return: 0 (also when nothing is to wrap), -ENOMEM, or -EOPNOTSUPP when
+ * the substreams do not share one table.
+ */
+int nooks_snd_pcm_adopt(struct nooks_domain *dom, struct snd_pcm *pcm,
+			int stream)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	struct snd_pcm_substream *s = pcm->streams[stream].substream;
+	const struct snd_pcm_ops *ops = s ? s->ops : NULL;
+	struct nooks_snd_sub *sub;
+	struct nooks_snd_pcm *p;
+
+	if (!sd || !ops || nooks_snd_pcm_find(dom, pcm, stream))
+		return 0;
+	for (; s; s = s->next)
+		if (s->ops != ops)
+			return -EOPNOTSUPP;
+	p = nooks_snd_pcm_record(dom, sd, pcm, stream, ops);
+	if (!p)
+		return -ENOMEM;
+	nooks_snd_pcm_for_each_substream(p, s) {
+		sub = nooks_snd_pcm_sub(p, s);
+		if (!sub || !s->runtime)
+			continue;
+		set_bit(NOOKS_SND_SUB_ADOPTED, &sub->flags);
+		if (s->runtime->state != SNDRV_PCM_STATE_OPEN &&
+		    s->runtime->state != SNDRV_PCM_STATE_DISCONNECTED) {
+			nooks_snd_pcm_params_of(s->runtime, &sub->params);
+			set_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
+		}
+	}
+	nooks_snd_pcm_for_each_substream(p, s)
+		WRITE_ONCE(s->ops, &p->ops);
+	return 0;
+}
+
+/* @dom's first record of a PCM of @card, or NULL. */
+static struct nooks_snd_pcm *nooks_snd_pcm_first(struct nooks_snd_domain *sd,
+						 struct snd_card *card)
+{
+	struct nooks_snd_pcm *p, *found = NULL;
+
+	spin_lock_irq(&sd->pcms_lock);
+	list_for_each_entry(p, &sd->pcms, node)
+		if (p->pcm->card == card) {
+			found = p;
+			break;
+		}
+	spin_unlock_irq(&sd->pcms_lock);
+	return found;
+}
+
+/**
+ * nooks_snd_pcm_let_go() - give a card's PCMs their driver's ops back
+ * @dom: the domain, going native where it runs (its PCMs held: adopt.c)
+ * @card: a card of the driver
+ *
+ * Every record of the card's PCMs goes, adopted or made at creation. A
+ * writer that picked the record's copy op before stays correct
+ * (shift.c). Process context.
+ */
+void nooks_snd_pcm_let_go(struct nooks_domain *dom, struct snd_card *card)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	struct snd_pcm_substream *s;
+	struct nooks_snd_pcm *p;
+
+	if (!sd)
+		return;
+	while ((p = nooks_snd_pcm_first(sd, card))) {
+		nooks_snd_pcm_for_each_substream(p, s)
+			WRITE_ONCE(s->ops, p->orig);
+		/* leaves the list (disconnect), freed after a grace period */
+		snd_device_free(card, p);
+	}
+}
+
+/**
+ * nooks_snd_pcm_shifted() - does a stream of a card play translated?
+ * @dom: the domain
+ * @card: a card of the driver
+ *
+ * Return: true when a stream the shadow restarted at another buffer
+ * offset (shift.c) still runs so: only the records translate it.
+ */
+bool nooks_snd_pcm_shifted(struct nooks_domain *dom, struct snd_card *card)
+{
+	struct nooks_snd_domain *sd = nooks_snd_domain(dom);
+	struct nooks_snd_pcm *p;
+	unsigned int i;
+	bool shifted = false;
+
+	if (!sd)
+		return false;
+	spin_lock_irq(&sd->pcms_lock);
+	list_for_each_entry(p, &sd->pcms, node)
+		for (i = 0; p->pcm->card == card && i < p->nsubs; i++)
+			if (test_bit(NOOKS_SND_SUB_SHIFT, &p->subs[i].flags))
+				shifted = true;
+	spin_unlock_irq(&sd->pcms_lock);
+	return shifted;
 }
 
 /* The restarted driver creates a PCM: the shadow may give the kept one. */

@@ -174,7 +174,6 @@ EXPORT_SYMBOL_GPL(nooks_frame_recover);
 void nooks_fault_abort(int kind, unsigned long ip)
 {
 	void (*jump)(struct nooks_frame *f, int val);
-	struct pt_regs regs = { };
 	struct nooks_frame *f;
 	unsigned long flags;
 
@@ -183,10 +182,8 @@ void nooks_fault_abort(int kind, unsigned long ip)
 	 * As for a trap at @ip: a driver that broke its stack pointer (one
 	 * that points into the heap) calls from outside every frame.
 	 */
-	regs.ip = ip;
-	regs.sp = current_stack_pointer;
-	f = nooks_fault_frame(preempt_count() & NOOKS_CTX_MASK, &regs,
-			      in_nmi());
+	f = nooks_fault_frame_at(preempt_count() & NOOKS_CTX_MASK, ip,
+				 current_stack_pointer, in_nmi());
 	if (!f || f->fault) {
 		local_irq_restore(flags);
 		return;

@@ -29,6 +29,8 @@ void nooks_frames_init(void);
 struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
 				     bool nmi);
 struct nooks_frame *nooks_current_frame(unsigned long ctx, unsigned long sp);
+struct nooks_frame *nooks_fault_frame_at(unsigned long ctx, unsigned long ip,
+					 unsigned long sp, bool nmi);
 struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 				      bool nmi);
 bool nooks_cpu_may_have_frames(int cpu);

@@ -330,9 +330,10 @@ struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
 }
 
 /**
- * nooks_fault_frame() - the frame a fault belongs to
+ * nooks_fault_frame_at() - the frame a fault belongs to
  * @ctx: interrupt-context bits (NOOKS_CTX_MASK) of the faulting context
- * @regs: trap frame of the fault
+ * @ip: the faulting instruction
+ * @sp: the stack pointer at the fault
  * @nmi: called from NMI context (never spin on a lock)
  *
  * The innermost frame of the fault's context.  A driver instruction that
@@ -347,11 +348,11 @@ struct nooks_frame *nooks_find_frame(unsigned long ctx, unsigned long sp,
  *
  * Return: the frame, or NULL.
  */
-struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
-				      bool nmi)
+struct nooks_frame *nooks_fault_frame_at(unsigned long ctx, unsigned long ip,
+					 unsigned long sp, bool nmi)
 {
-	struct nooks_frame *f = nooks_lookup_frame(ctx, regs->sp, nmi, false);
-	struct nooks_frame *inner = nooks_lookup_frame(ctx, regs->sp, nmi, true);
+	struct nooks_frame *f = nooks_lookup_frame(ctx, sp, nmi, false);
+	struct nooks_frame *inner = nooks_lookup_frame(ctx, sp, nmi, true);
 
 	/*
 	 * Calls of one context nest: while a nested call (a PCM pointer op
@@ -364,15 +365,15 @@ struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 	 */
 	if (f && inner && f != inner && !inner->fault) {
 		pr_warn_ratelimited("fault at %pS with the stack pointer above its nested call\n",
-				    (void *)regs->ip);
+				    (void *)ip);
 		return inner;
 	}
 	if (f)
 		return f;
 	f = inner;
-	if (f && !f->fault && nooks_hang_in_driver(f->dom, regs->ip)) {
+	if (f && !f->fault && nooks_hang_in_driver(f->dom, ip)) {
 		pr_warn_ratelimited("fault at %pS with the stack pointer outside its call\n",
-				    (void *)regs->ip);
+				    (void *)ip);
 		return f;
 	}
 	/*
@@ -381,12 +382,29 @@ struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
 	 * of this context is in the driver: the driver's doing. The kernel
 	 * itself never runs outside its text.
 	 */
-	if (f && !f->fault && !nooks_text_address(regs->ip)) {
+	if (f && !f->fault && !nooks_text_address(ip)) {
 		pr_warn_ratelimited("wild jump to %pS in a call of %s\n",
-				    (void *)regs->ip, f->dom->name);
+				    (void *)ip, f->dom->name);
 		return f;
 	}
 	return NULL;
+}
+NOKPROBE_SYMBOL(nooks_fault_frame_at);
+
+/**
+ * nooks_fault_frame() - the frame a trapped fault belongs to
+ * @ctx: interrupt-context bits (NOOKS_CTX_MASK) of the faulting context
+ * @regs: trap frame of the fault
+ * @nmi: called from NMI context (never spin on a lock)
+ *
+ * nooks_fault_frame_at() at the trap's instruction and stack pointer.
+ *
+ * Return: the frame, or NULL.
+ */
+struct nooks_frame *nooks_fault_frame(unsigned long ctx, struct pt_regs *regs,
+				      bool nmi)
+{
+	return nooks_fault_frame_at(ctx, regs->ip, regs->sp, nmi);
 }
 NOKPROBE_SYMBOL(nooks_fault_frame);
 

@@ -13,6 +13,20 @@
 #include "nooks_net.h"
 
 /**
+ * struct shadow_net_starve - one direction's drop check (watchdog.c)
+ * @packets: the packet counter seen last
+ * @drops: the drop and error counters' sum seen last
+ * @since: jiffies (| 1) since when packets are only dropped, or 0
+ * @last: jiffies of the last drop seen
+ */
+struct shadow_net_starve {
+	u64 packets;
+	u64 drops;
+	unsigned long since;
+	unsigned long last;
+};
+
+/**
  * struct shadow_net_dev - what the shadow knows about a net device
  * @nn: the wrapped device (nn->priv points back here)
  * @wrapped: nooks' wrappers, which the logging taps call on to
@@ -44,10 +58,8 @@
  * @msglevel: logged message level
  * @set_msglevel: @msglevel to replay
  * @replayed: operations replayed by the last recovery
- * @wd_rx_packets: receive progress check (watchdog.c): rx_packets seen last
- * @wd_rx_drops: the drop counters' sum seen last
- * @wd_rx_since: jiffies (| 1) since when frames are only dropped, or 0
- * @wd_rx_last: jiffies of the last drop seen
+ * @wd_rx: receive progress check (watchdog.c)
+ * @wd_tx: transmit drop check (watchdog.c)
  * @link_held: the kernel's view of the carrier is held through a restart
  *	(link.c); under @lock
  * @link_since: jiffies when the device was given back with its link held
@@ -84,10 +96,8 @@ struct shadow_net_dev {
 	u32 msglevel;
 	bool set_msglevel;
 	unsigned int replayed;
-	u64 wd_rx_packets;
-	u64 wd_rx_drops;
-	unsigned long wd_rx_since;
-	unsigned long wd_rx_last;
+	struct shadow_net_starve wd_rx;
+	struct shadow_net_starve wd_tx;
 	bool link_held;
 	unsigned long link_since;
 	unsigned long link_until;

@@ -17,6 +17,10 @@
  *   transmit  a packet the kernel handed to ndo_start_xmit that the
  *             driver still holds after tx_stall_ms (the tracker knows
  *             every such buffer and when it was given) fails the driver;
+ *             so does a device whose transmit counter has not grown by
+ *             more than its transmit drops and errors for tx_stall_ms
+ *             while those grew (as for receive, below): a driver that
+ *             drops every packet it is given (campaign trial 927);
  *   receive   a device whose receive counter has not grown by more
  *             than its drop and error counters (rx_dropped, rx_errors,
  *             rx_missed_errors, rx_fifo_errors, rx_over_errors) for
@@ -48,7 +52,7 @@
 static unsigned int tx_stall_ms = 1000;
 module_param(tx_stall_ms, uint, 0644);
 MODULE_PARM_DESC(tx_stall_ms,
-		 "a packet the driver holds this long (ms) after ndo_start_xmit, or the kernel's transmit timeout, is a failure of the driver (0: never)");
+		 "a packet the driver holds this long (ms) after ndo_start_xmit, a device dropping every packet sent for this long, or the kernel's transmit timeout, is a failure of the driver (0: never)");
 
 static unsigned int rx_stall_ms = 1000;
 module_param(rx_stall_ms, uint, 0644);
@@ -81,41 +85,58 @@ static bool shadow_net_tx_stalled(struct nooks_netdev *nn, unsigned int ms)
 }
 
 /*
- * Receive starvation of @sn's device: for @ms, no frame delivered while
- * frames were dropped or bad, the last such no longer than @ms / 4 ago
- * (an idle line is not starved). A frame the driver counts as received
- * and the stack then drops (a driver that corrupts what it passes up:
- * campaign trial 342) is not delivered: the stack's drops are part of
- * rx_dropped, so a sample delivered something only when rx_packets grew
- * by more than the drops and errors did. The state lives in @sn (the
- * manager's checks of a domain do not overlap).
+ * Starvation of one direction of a device: for @ms, no packet through
+ * (@packets) while packets were dropped or bad (@drops), the last such no
+ * longer than @ms / 4 ago (an idle line is not starved). A frame the
+ * driver counts as received and the stack then drops (a driver that
+ * corrupts what it passes up: campaign trial 342) is not delivered: the
+ * stack's drops are part of rx_dropped, so a sample moved something only
+ * when the packet counter grew by more than the drops and errors did.
+ * The state lives in @w (the manager's checks of a domain do not
+ * overlap).
  */
-static bool shadow_net_rx_starved(struct shadow_net_dev *sn, unsigned int ms)
+static bool shadow_net_starved(struct shadow_net_starve *w, u64 packets,
+			       u64 drops, unsigned int ms)
 {
 	unsigned long now = jiffies, quiet = msecs_to_jiffies(ms / 4);
-	struct rtnl_link_stats64 st;
-	u64 drops, got, lost;
+	u64 got = packets - w->packets, lost = drops - w->drops;
 
-	dev_get_stats(sn->nn->dev, &st);
-	drops = st.rx_dropped + st.rx_errors + st.rx_missed_errors +
-		st.rx_fifo_errors + st.rx_over_errors;
-	got = st.rx_packets - sn->wd_rx_packets;
-	lost = drops - sn->wd_rx_drops;
-	sn->wd_rx_packets = st.rx_packets;
-	sn->wd_rx_drops = drops;
+	w->packets = packets;
+	w->drops = drops;
 	if (got > lost) {
-		sn->wd_rx_since = 0;
+		w->since = 0;
 		return false;
 	}
 	if (lost) {
-		sn->wd_rx_last = now;
-		if (!sn->wd_rx_since)
-			sn->wd_rx_since = now | 1;
-	} else if (sn->wd_rx_since && time_after(now, sn->wd_rx_last + quiet)) {
-		sn->wd_rx_since = 0;
+		w->last = now;
+		if (!w->since)
+			w->since = now | 1;
+	} else if (w->since && time_after(now, w->last + quiet)) {
+		w->since = 0;
 	}
-	return sn->wd_rx_since &&
-	       time_after_eq(now, sn->wd_rx_since + msecs_to_jiffies(ms));
+	return w->since && time_after_eq(now, w->since + msecs_to_jiffies(ms));
+}
+
+/* Receive starvation of @sn's device: every frame dropped or bad. */
+static bool shadow_net_rx_starved(struct shadow_net_dev *sn,
+				  const struct rtnl_link_stats64 *st,
+				  unsigned int ms)
+{
+	return shadow_net_starved(&sn->wd_rx, st->rx_packets,
+				  st->rx_dropped + st->rx_errors +
+				  st->rx_missed_errors + st->rx_fifo_errors +
+				  st->rx_over_errors, ms);
+}
+
+/* Transmit starvation of @sn's device: every packet dropped or failed. */
+static bool shadow_net_tx_starved(struct shadow_net_dev *sn,
+				  const struct rtnl_link_stats64 *st,
+				  unsigned int ms)
+{
+	return shadow_net_starved(&sn->wd_tx, st->tx_packets,
+				  st->tx_dropped + st->tx_errors +
+				  st->tx_aborted_errors + st->tx_fifo_errors,
+				  ms);
 }
 
 /**
@@ -133,6 +154,7 @@ const char *shadow_net_check(struct nooks_domain *dom)
 {
 	struct nooks_net_domain *nd = nooks_net_domain(dom);
 	unsigned int tx = READ_ONCE(tx_stall_ms), rx = READ_ONCE(rx_stall_ms);
+	struct rtnl_link_stats64 st;
 	const char *what = NULL;
 	struct nooks_netdev *nn;
 
@@ -145,15 +167,22 @@ const char *shadow_net_check(struct nooks_domain *dom)
 		if (!sn || READ_ONCE(nn->divert) ||
 		    shadow_net_link_waiting(sn) || !netif_running(nn->dev) ||
 		    !netif_carrier_ok(nn->dev)) {
-			if (sn)
-				sn->wd_rx_since = 0;
+			if (sn) {
+				sn->wd_rx.since = 0;
+				sn->wd_tx.since = 0;
+			}
 			continue;
 		}
+		dev_get_stats(nn->dev, &st);
 		if (tx && shadow_net_tx_stalled(nn, tx)) {
 			pr_warn("%s: %s: a packet sent %u ms ago is still held by the driver\n",
 				dom->name, nn->dev->name, tx);
 			what = "transmit stall";
-		} else if (rx && shadow_net_rx_starved(sn, rx)) {
+		} else if (tx && shadow_net_tx_starved(sn, &st, tx)) {
+			pr_warn("%s: %s: every packet sent for %u ms was dropped\n",
+				dom->name, nn->dev->name, tx);
+			what = "transmit stall";
+		} else if (rx && shadow_net_rx_starved(sn, &st, rx)) {
 			pr_warn("%s: %s: every frame received for %u ms was dropped\n",
 				dom->name, nn->dev->name, rx);
 			what = "receive stall";

@@ -195,6 +195,20 @@ static bool nooks_napi_complete_done(struct napi_struct *n, int work_done)
 }
 
 /*
+ * Is @napi on a poll list? Linked both ways when it is; list_del_init()
+ * leaves both links on itself. A driver that wrote over its instance (a
+ * wild store into its private area) leaves one link on itself: on no
+ * list either, since an insertion is long over by the time this asks.
+ */
+static bool nooks_napi_linked(struct napi_struct *napi)
+{
+	struct list_head *next = READ_ONCE(napi->poll_list.next);
+	struct list_head *prev = READ_ONCE(napi->poll_list.prev);
+
+	return next != &napi->poll_list && prev != &napi->poll_list;
+}
+
+/*
  * Did the driver's poll return less than its budget without completing
  * @napi? The stack then believes the driver will complete it, and nobody
  * ever polls it again: the device receives no more, and napi_disable()
@@ -212,7 +226,7 @@ static bool nooks_napi_orphaned(struct napi_struct *napi, int budget,
 	if (state & (NAPIF_STATE_NPSVC | NAPIF_STATE_IN_BUSY_POLL |
 		     NAPIF_STATE_THREADED))
 		return false;
-	return (state & NAPIF_STATE_SCHED) && list_empty(&napi->poll_list);
+	return (state & NAPIF_STATE_SCHED) && !nooks_napi_linked(napi);
 }
 
 static int nooks_napi_poll(struct napi_struct *napi, int budget)
@@ -300,29 +314,8 @@ static void nooks_napi_disable(struct napi_struct *napi)
 		nooks_track_set(dom, &nooks_net_obj_napi, (unsigned long)napi, 0, 0);
 }
 
-/*
- * Disable a failed driver's NAPI instance. napi_disable() waits until no
- * one owns the instance; a driver that scheduled it and never completed
- * it (napi_schedule_prep() without __napi_schedule(), or a poll that broke
- * the contract) leaves it owned forever. Once new schedules are refused,
- * an instance still scheduled but on no poll list after NOOKS_NAPI_WAIT_MS
- * has no owner left but the driver: taken over as it is.
- */
+/* How long a failed driver's NAPI instance may stay scheduled, unlisted. */
 #define NOOKS_NAPI_WAIT_MS	100
-
-/*
- * Is @napi on a poll list? Linked both ways when it is; list_del_init()
- * leaves both links on itself. A driver that wrote over its instance (a
- * wild store into its private area) leaves one link on itself: on no
- * list either, since an insertion is long over by the time this asks.
- */
-static bool nooks_napi_linked(struct napi_struct *napi)
-{
-	struct list_head *next = READ_ONCE(napi->poll_list.next);
-	struct list_head *prev = READ_ONCE(napi->poll_list.prev);
-
-	return next != &napi->poll_list && prev != &napi->poll_list;
-}
 
 /* What a poll list link of @napi points to, for the log. */
 static const char *nooks_napi_link(struct napi_struct *napi,
@@ -335,6 +328,14 @@ static const char *nooks_napi_link(struct napi_struct *napi,
 	return p ? "a list" : "NULL";
 }
 
+/*
+ * Disable a failed driver's NAPI instance. napi_disable() waits until no
+ * one owns the instance; a driver that scheduled it and never completed
+ * it (napi_schedule_prep() without __napi_schedule(), or a poll that broke
+ * the contract) leaves it owned forever. Once new schedules are refused,
+ * an instance still scheduled but on no poll list after NOOKS_NAPI_WAIT_MS
+ * has no owner left but the driver: taken over as it is.
+ */
 static void nooks_net_napi_stop(struct napi_struct *napi)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(NOOKS_NAPI_WAIT_MS);

@@ -25,10 +25,14 @@ tap_plan 12
 
 count() { awk -v t="$1" '$1 == t { print $2 }' $O; }
 
+# isolated from its load: a running driver would be isolated in place,
+# its interrupt and device enable adopted as they are (not tracked)
 modprobe nooks_sound
+rmmod snd_ens1370 2> /dev/null
 echo snd_ens1370 > $SYS/add
-tap_cmd "isolate snd_ens1370 (live: devices re-bound)" \
-	sh -c "echo isolate > $S/mode && [ \"\$(cat $S/state)\" = running ]"
+tap_cmd "isolate snd_ens1370, then load it" \
+	sh -c "echo isolate > $S/mode && modprobe snd_ens1370 && [ \"\$(cat $S/state)\" = running ]"
+wait_for 5 has_card
 tap_ok $([ -n "$(card)" ] && echo 1 || echo 0) "the card is back (card $(card))"
 irq=$(count devm_irq) pcim=$(count pcim_enable) card=$(count snd_card_devm)
 total=$(sed -n 's/^total //p' $O)

@@ -279,6 +279,7 @@ static const struct shadow_class_ops shadow_snd_ops = {
 	.keep		= shadow_snd_keep,
 	.recover	= shadow_snd_recover,
 	.stopped	= shadow_snd_stopped,
+	.check		= shadow_snd_check,
 };
 
 static struct shadow_class shadow_snd_class = {

@@ -42,6 +42,13 @@ struct task_struct;
  *	them; the replay counts them as played
  * @pos_ns: local_clock() when the driver last reported the position (its
  *	pointer op), or 0: what the shadow estimates @played from
+ * @jump_pos: the driver's own position at its last pointer call, for the
+ *	jump check (wrap_pcm.c)
+ * @jump_ns: local_clock() of that call, or 0 (a new run: not judged)
+ * @wd_hw_ptr: the sound shadow's progress check (watchdog.c): the
+ *	position it saw last
+ * @wd_since: jiffies (| 1) since when the running stream's position is
+ *	@wd_hw_ptr, or 0
  */
 struct nooks_snd_sub {
 	unsigned long flags;
@@ -50,6 +57,10 @@ struct nooks_snd_sub {
 	snd_pcm_uframes_t shift;
 	snd_pcm_uframes_t played;
 	u64 pos_ns;
+	snd_pcm_uframes_t jump_pos;
+	u64 jump_ns;
+	snd_pcm_uframes_t wd_hw_ptr;
+	unsigned long wd_since;
 };
 
 /**

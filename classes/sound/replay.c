@@ -86,6 +86,7 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	char name[32];
 	int ret;
 
+	WRITE_ONCE(sub->jump_ns, 0);	/* the restarted hardware's run */
 	s->private_data = s->pcm->private_data;
 	rt->private_free = NULL;
 	rt->private_data = NULL;

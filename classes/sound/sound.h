@@ -107,6 +107,9 @@ extern const struct nooks_snd_ctl_ops shadow_snd_ctl_standin;
 void shadow_snd_freeze(struct shadow_snd *ss);
 void shadow_snd_wake(struct timer_list *t);
 
+/* watchdog.c */
+const char *shadow_snd_check(struct nooks_domain *dom);
+
 /* replay.c */
 int shadow_snd_replay(struct shadow_snd *ss, struct snd_card *card);
 

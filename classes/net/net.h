@@ -60,6 +60,8 @@ struct shadow_net_starve {
  * @replayed: operations replayed by the last recovery
  * @wd_rx: receive progress check (watchdog.c)
  * @wd_tx: transmit drop check (watchdog.c)
+ * @wd_tx_off: jiffies (| 1) since when a transmit queue is stopped by the
+ *	driver with no packet in the driver, or 0 (watchdog.c)
  * @link_held: the kernel's view of the carrier is held through a restart
  *	(link.c); under @lock
  * @link_since: jiffies when the device was given back with its link held
@@ -98,6 +100,7 @@ struct shadow_net_dev {
 	unsigned int replayed;
 	struct shadow_net_starve wd_rx;
 	struct shadow_net_starve wd_tx;
+	unsigned long wd_tx_off;
 	bool link_held;
 	unsigned long link_since;
 	unsigned long link_until;

@@ -20,7 +20,13 @@
  *             so does a device whose transmit counter has not grown by
  *             more than its transmit drops and errors for tx_stall_ms
  *             while those grew (as for receive, below): a driver that
- *             drops every packet it is given (campaign trial 927);
+ *             drops every packet it is given (campaign trial 927); and
+ *             so does a transmit queue stopped (by the driver, or by
+ *             byte queue limits) for tx_stall_ms while the driver holds
+ *             no packet at all:
+ *             nothing in flight will complete and wake it, the packets
+ *             pile up in the qdisc (trial 204: ptr in cp_interrupt; the
+ *             kernel's own watchdog would wait watchdog_timeo, 6 s);
  *   receive   a device whose receive counter has not grown by more
  *             than its drop and error counters (rx_dropped, rx_errors,
  *             rx_missed_errors, rx_fifo_errors, rx_over_errors) for
@@ -82,6 +88,39 @@ static bool shadow_net_tx_stalled(struct nooks_netdev *nn, unsigned int ms)
 
 	return nooks_track_any(nn->dom, &nooks_net_obj_skb, shadow_net_tx_old,
 			       &age);
+}
+
+/* A buffer of @arg's device, in the driver. */
+static bool shadow_net_tx_any(const struct nooks_obj *obj, void *arg)
+{
+	return obj->a[0] && obj->a[1] == (unsigned long)arg;
+}
+
+/*
+ * A transmit queue of @sn's device stopped for @ms (across the checks:
+ * the state lives in @sn) while the driver held no packet: by the driver,
+ * or by byte queue limits, whose count of bytes in flight only the
+ * driver's completions lower (a driver that frees what it sent without
+ * reporting it leaves the queue stopped for good).
+ */
+static bool shadow_net_tx_off(struct shadow_net_dev *sn, unsigned int ms)
+{
+	struct net_device *dev = sn->nn->dev;
+	bool off = false;
+	unsigned int i;
+
+	for (i = 0; i < dev->real_num_tx_queues && !off; i++)
+		off = netif_xmit_stopped(netdev_get_tx_queue(dev, i));
+	if (off)
+		off = !nooks_track_any(sn->nn->dom, &nooks_net_obj_skb,
+				       shadow_net_tx_any, dev);
+	if (!off) {
+		sn->wd_tx_off = 0;
+		return false;
+	}
+	if (!sn->wd_tx_off)
+		sn->wd_tx_off = jiffies | 1;
+	return time_after_eq(jiffies, sn->wd_tx_off + msecs_to_jiffies(ms));
 }
 
 /*
@@ -170,12 +209,17 @@ const char *shadow_net_check(struct nooks_domain *dom)
 			if (sn) {
 				sn->wd_rx.since = 0;
 				sn->wd_tx.since = 0;
+				sn->wd_tx_off = 0;
 			}
 			continue;
 		}
 		dev_get_stats(nn->dev, &st);
 		if (tx && shadow_net_tx_stalled(nn, tx)) {
 			pr_warn("%s: %s: a packet sent %u ms ago is still held by the driver\n",
+				dom->name, nn->dev->name, tx);
+			what = "transmit stall";
+		} else if (tx && shadow_net_tx_off(sn, tx)) {
+			pr_warn("%s: %s: transmit stopped for %u ms with nothing in the driver\n",
 				dom->name, nn->dev->name, tx);
 			what = "transmit stall";
 		} else if (tx && shadow_net_tx_starved(sn, &st, tx)) {

@@ -187,10 +187,10 @@ FIXTURE_SETUP(pcm)
 	/* the fault injector loaded now, not while the stream runs */
 	ASSERT_EQ(0, system("modprobe shadow_sound && modprobe nooks_swifi"));
 	/*
-	 * Isolated from its load: a driver adopted in place (loaded at
-	 * boot) did not always keep the stream's position through the
-	 * recovery (the shift refused, -EOPNOTSUPP: a short write here,
-	 * 3 of 7 runs), under investigation; mpg123 and aplay play over it.
+	 * Isolated from its load: after the recovery of a driver adopted
+	 * in place (loaded at boot) a write here came back short in 4 of
+	 * 10 runs (Documentation/sound-shadow.rst), under investigation;
+	 * mpg123 and aplay play over it.
 	 */
 	sh("rmmod %s 2> /dev/null%s", variant->driver, "");
 	ASSERT_EQ(0, sh("shadowctl enable %s shadow%s", variant->driver, " --force"));

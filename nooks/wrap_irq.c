@@ -597,13 +597,8 @@ EXPORT_SYMBOL_GPL(nooks_irq_adopt);
  */
 void nooks_irq_unadopt(struct device *dev, unsigned int irq, void *dev_id)
 {
-	struct nooks_irq *ni, *found = NULL;
+	struct nooks_irq *found = nooks_irq_adopted_find(irq, dev_id);
 
-	spin_lock_irq(&nooks_irqs_lock);
-	list_for_each_entry(ni, &nooks_irqs_adopted, node)
-		if (ni->irq == irq && ni->dev_id == dev_id)
-			found = ni;
-	spin_unlock_irq(&nooks_irqs_lock);
 	if (found)
 		devm_release_action(dev, nooks_irq_adopt_gone, found);
 }

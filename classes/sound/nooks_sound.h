@@ -27,6 +27,7 @@ struct task_struct;
 #define NOOKS_SND_SUB_SHIFT	2	/* position translated by @shift */
 #define NOOKS_SND_SUB_BACK	3	/* replayed to the restarted driver */
 #define NOOKS_SND_SUB_ADOPTED	4	/* opened natively: no rule range */
+#define NOOKS_SND_SUB_LEAD_IN	5	/* position held until @lead_to */
 
 /**
  * struct nooks_snd_sub - what the entry record remembers of one substream
@@ -42,6 +43,12 @@ struct task_struct;
  *	them; the replay counts them as played
  * @pos_ns: local_clock() when the driver last reported the position (its
  *	pointer op), or 0: what the shadow estimates @played from
+ * @lead_to: a stream whose buffer could not be rotated (shift.c): the
+ *	buffer offset the restarted hardware, started at 0, must reach before
+ *	the kernel sees its position move (the kernel's position is held at
+ *	the stream's until then)
+ * @lead_last: the driver's position at its last pointer call of the
+ *	lead-in (a smaller one means it wrapped: the lead-in is over)
  * @jump_pos: the driver's own position at its last pointer call, for the
  *	jump check (wrap_pcm.c)
  * @jump_ns: local_clock() of that call, or 0 (a new run: not judged)
@@ -56,6 +63,8 @@ struct nooks_snd_sub {
 	unsigned int rules_lo, rules_hi;
 	snd_pcm_uframes_t shift;
 	snd_pcm_uframes_t played;
+	snd_pcm_uframes_t lead_to;
+	snd_pcm_uframes_t lead_last;
 	u64 pos_ns;
 	snd_pcm_uframes_t jump_pos;
 	u64 jump_ns;
@@ -191,6 +200,8 @@ struct snd_card *nooks_snd_ctl_card(struct snd_kcontrol *kctl);
 void nooks_snd_ctl_divert(struct nooks_domain *dom, bool divert);
 int nooks_snd_ctl_strip(struct nooks_domain *dom, struct snd_card *card);
 int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift);
+void nooks_snd_pcm_lead_in(struct snd_pcm_substream *s, snd_pcm_uframes_t to,
+			   snd_pcm_uframes_t keep);
 struct nooks_snd_pcm *nooks_snd_pcm_find(struct nooks_domain *dom,
 					 struct snd_pcm *pcm, int stream);
 void nooks_snd_card_strip(struct nooks_domain *dom, struct snd_card *card);

@@ -19,7 +19,9 @@
  *               what the hardware played after ALSA's last position, as
  *               estimated at the fault: standin.c), and positions are
  *               translated (shift.c); then the stream starts (and
- *               pauses again if it was paused)
+ *               pauses again if it was paused). A buffer the application
+ *               maps cannot be rotated: the hardware then leads in from
+ *               offset 0 to the stream's, its position held meanwhile
  *
  * The mixer log is written first (log.c), so that the codec is set up as
  * the user left it before sound flows again.
@@ -73,6 +75,28 @@ static void shadow_snd_rules_drop_adopted(struct nooks_domain *dom,
 		c->rules[n++] = *r;
 	}
 	c->rules_num = n;
+}
+
+/*
+ * A running stream whose buffer cannot be rotated (the application maps
+ * it: aplay through plughw, PulseAudio): its restarted hardware plays from
+ * offset 0 up to where the stream is due, ALSA's position held meanwhile
+ * (nooks_snd_pcm_lead_in()). Of the frames at offsets 0 on, those of the
+ * buffer's next lap the application wrote already are kept.
+ */
+static void shadow_snd_lead_in(struct snd_pcm_substream *s,
+			       struct nooks_snd_sub *sub)
+{
+	struct snd_pcm_runtime *rt = s->runtime;
+	snd_pcm_uframes_t b = rt->buffer_size, hw = rt->status->hw_ptr;
+	snd_pcm_uframes_t at = hw % b + sub->played, next = hw - hw % b + b;
+	snd_pcm_sframes_t ahead = 0;
+
+	if (at < b && s->stream == SNDRV_PCM_STREAM_PLAYBACK) {
+		ahead = (snd_pcm_sframes_t)(rt->control->appl_ptr - next);
+		ahead = clamp_t(snd_pcm_sframes_t, ahead, 0, at);
+	}
+	nooks_snd_pcm_lead_in(s, at % b, ahead);
 }
 
 static int shadow_snd_replay_sub(struct shadow_snd *ss,
@@ -132,12 +156,25 @@ static int shadow_snd_replay_sub(struct shadow_snd *ss,
 	 */
 	ret = nooks_snd_pcm_shift(s, (rt->status->hw_ptr + sub->played) %
 				     rt->buffer_size);
-	if (ret) {
+	if (ret == -EOPNOTSUPP) {
+		shadow_snd_lead_in(s, sub);
+		trace_shadow_replay(shadow_snd_sub_name(s, name, sizeof(name)),
+				    "lead_in");
+	} else if (ret) {
 		pr_warn("%s: stream %s: position not kept (%d): it may skip\n",
 			ss->dom->name, s->name, ret);
-		sub->played = 0;
 	}
+	if (ret)
+		sub->played = 0;
 	snd_pcm_stream_lock_irq(s);
+	if (test_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags))
+		/*
+		 * The position holds through the lead-in: not a period
+		 * interrupt acknowledged twice (ALSA would count a buffer
+		 * played)
+		 */
+		rt->hw_ptr_interrupt = (rt->status->hw_ptr + rt->boundary -
+					rt->period_size) % rt->boundary;
 	rt->hw_ptr_jiffies = jiffies -
 		DIV_ROUND_UP((u64)sub->played * HZ, rt->rate);
 	sub->played = 0;

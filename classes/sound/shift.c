@@ -216,3 +216,52 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nooks_snd_pcm_shift);
+
+/**
+ * nooks_snd_pcm_lead_in() - restart a stream's hardware at offset 0 where
+ * its buffer cannot be rotated
+ * @s: a wrapped substream, set up and prepared, not running
+ * @to: the buffer offset (frames) the stream is due at
+ * @keep: of the frames before @to, those from offset 0 that hold data
+ *	the application wrote and the stream has not played yet
+ *
+ * The application maps the buffer (or the driver copies into a buffer of
+ * its own): its data stays where ALSA put it. The restarted hardware
+ * starts at offset 0 and plays (or records) on to @to while the kernel's
+ * position is held where it is (the pointer wrapper, wrap_pcm.c); from
+ * @to on the hardware's offsets are ALSA's. What the lead-in plays of a
+ * playback stream is silenced, but for @keep frames of data due later,
+ * which it plays early (once more in their turn): the cost is up to a
+ * buffer time of gap, not an overrun nor a skip. Process context; the
+ * stream is the caller's, as for nooks_snd_pcm_shift().
+ */
+void nooks_snd_pcm_lead_in(struct snd_pcm_substream *s, snd_pcm_uframes_t to,
+			   snd_pcm_uframes_t keep)
+{
+	struct snd_pcm_runtime *rt = s->runtime;
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	size_t size, from, len;
+	char *base;
+	int ch;
+
+	to %= rt->buffer_size;
+	if (!to)
+		return;
+	if (s->stream == SNDRV_PCM_STREAM_PLAYBACK && rt->dma_area &&
+	    !nooks_snd_pcm_of(s)->orig->copy_user && keep < to) {
+		from = nooks_snd_shift_bytes(rt, keep);
+		len = nooks_snd_shift_bytes(rt, to - keep);
+		for (ch = 0; ch < (nooks_snd_shift_interleaved(rt) ? 1 :
+				   rt->channels); ch++) {
+			size = nooks_snd_shift_region(rt, ch, &base);
+			if (from + len <= size)
+				snd_pcm_format_set_silence(rt->format,
+							   base + from,
+							   bytes_to_samples(rt, len));
+		}
+	}
+	sub->lead_to = to;
+	sub->lead_last = 0;
+	set_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags);
+}
+EXPORT_SYMBOL_GPL(nooks_snd_pcm_lead_in);

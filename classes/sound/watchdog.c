@@ -47,7 +47,7 @@ static bool shadow_snd_sub_stalled(struct snd_pcm_substream *s,
 {
 	struct snd_pcm_runtime *rt;
 	snd_pcm_uframes_t hw = 0;
-	unsigned int period_ms = 0;
+	unsigned int period_ms = 0, periods = 3;
 	bool running = false;
 
 	if (!s->timer)
@@ -59,6 +59,9 @@ static bool shadow_snd_sub_stalled(struct snd_pcm_substream *s,
 		hw = rt->status->hw_ptr;
 		period_ms = div_u64((u64)rt->period_size * MSEC_PER_SEC,
 				    rt->rate);
+		/* a lead-in (shift.c) holds the position up to a buffer */
+		if (test_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags))
+			periods += rt->periods;
 	}
 	spin_unlock(&s->timer->lock);
 	if (!running || hw != sub->wd_hw_ptr || !sub->wd_since) {
@@ -67,7 +70,7 @@ static bool shadow_snd_sub_stalled(struct snd_pcm_substream *s,
 		return false;
 	}
 	return time_after_eq(jiffies, sub->wd_since +
-			     msecs_to_jiffies(max(ms, 3 * period_ms)));
+			     msecs_to_jiffies(max(ms, periods * period_ms)));
 }
 
 /**

@@ -112,6 +112,7 @@ static void nooks_snd_sub_reset(struct nooks_snd_sub *sub)
 {
 	clear_bit(NOOKS_SND_SUB_PARAMS, &sub->flags);
 	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+	clear_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags);
 	WRITE_ONCE(sub->pos_ns, 0);
 	WRITE_ONCE(sub->jump_ns, 0);
 }
@@ -176,6 +177,7 @@ static int nooks_snd_pcm_prepare(struct snd_pcm_substream *s)
 	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
 
 	clear_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
+	clear_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags);
 	WRITE_ONCE(sub->jump_ns, 0);
 	return nooks_snd_pcm_do_prepare(s);
 }
@@ -238,6 +240,14 @@ static snd_pcm_uframes_t nooks_snd_pcm_pointer(struct snd_pcm_substream *s)
 	WRITE_ONCE(sub->jump_ns, now);
 	/* the time of the position ALSA is about to take (standin.c) */
 	WRITE_ONCE(sub->pos_ns, now);
+	/* a lead-in (shift.c): held until the hardware is where ALSA is */
+	if (test_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags)) {
+		if (pos < sub->lead_to && pos >= sub->lead_last) {
+			sub->lead_last = pos;
+			return size ? s->runtime->status->hw_ptr % size : 0;
+		}
+		clear_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags);
+	}
 	if (!test_bit(NOOKS_SND_SUB_SHIFT, &sub->flags))
 		return pos;
 	return (pos + sub->shift) % size;

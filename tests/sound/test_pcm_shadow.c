@@ -186,15 +186,9 @@ FIXTURE_SETUP(pcm)
 
 	/* the fault injector loaded now, not while the stream runs */
 	ASSERT_EQ(0, system("modprobe shadow_sound && modprobe nooks_swifi"));
-	/*
-	 * Isolated from its load: after the recovery of a driver adopted
-	 * in place (loaded at boot) a write here came back short in 4 of
-	 * 10 runs (Documentation/sound-shadow.rst), under investigation;
-	 * mpg123 and aplay play over it.
-	 */
-	sh("rmmod %s 2> /dev/null%s", variant->driver, "");
-	ASSERT_EQ(0, sh("shadowctl enable %s shadow%s", variant->driver, " --force"));
+	/* the driver the guest loaded at boot, shadowed in place */
 	ASSERT_EQ(0, sh("modprobe %s%s", variant->driver, ""));
+	ASSERT_EQ(0, sh("shadowctl enable %s shadow%s", variant->driver, " --force"));
 	ASSERT_EQ(0, sh("shadowdrv-sound wait %s%s", variant->driver, ""));
 	self->card = card_of(variant->driver);
 	ASSERT_LE(0, self->card);

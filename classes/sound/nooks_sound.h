@@ -21,6 +21,9 @@ struct snd_ctl_elem_value;
 struct snd_kcontrol;
 struct task_struct;
 
+/* After a trigger, how long a stream's positions are not judged, at least */
+#define NOOKS_SND_JUMP_GRACE_MS	50
+
 /* struct nooks_snd_sub.flags: bit numbers (atomic bit operations) */
 #define NOOKS_SND_SUB_LIVE	0	/* open when the driver failed */
 #define NOOKS_SND_SUB_PARAMS	1	/* @params holds the last hw_params */
@@ -52,6 +55,8 @@ struct task_struct;
  * @jump_pos: the driver's own position at its last pointer call, for the
  *	jump check (wrap_pcm.c)
  * @jump_ns: local_clock() of that call, or 0 (a new run: not judged)
+ * @jump_from: local_clock() before which positions are not judged (a
+ *	trigger's grace: wrap_pcm.c)
  * @wd_hw_ptr: the sound shadow's progress check (watchdog.c): the
  *	position it saw last
  * @wd_since: jiffies (| 1) since when the running stream's position is
@@ -68,6 +73,7 @@ struct nooks_snd_sub {
 	u64 pos_ns;
 	snd_pcm_uframes_t jump_pos;
 	u64 jump_ns;
+	u64 jump_from;
 	snd_pcm_uframes_t wd_hw_ptr;
 	unsigned long wd_since;
 };

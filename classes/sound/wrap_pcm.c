@@ -183,13 +183,34 @@ static int nooks_snd_pcm_prepare(struct snd_pcm_substream *s)
 }
 
 /*
+ * trigger: a stream that starts, or goes on after a pause or a suspend,
+ * may resume from elsewhere in the buffer (QEMU's HDA restarts the
+ * current buffer descriptor, a period back, and reports its old position
+ * once more first): its positions are not judged for a while
+ */
+static int nooks_snd_pcm_trigger(struct snd_pcm_substream *s, int cmd)
+{
+	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
+	struct snd_pcm_runtime *rt = s->runtime;
+	u64 grace = NOOKS_SND_JUMP_GRACE_MS * NSEC_PER_MSEC;
+
+	if (rt->rate)
+		grace = max_t(u64, grace, div_u64(2ULL * rt->period_size *
+						  NSEC_PER_SEC, rt->rate));
+	WRITE_ONCE(sub->jump_ns, 0);
+	WRITE_ONCE(sub->jump_from, local_clock() + grace);
+	return nooks_snd_pcm_do_trigger(s, cmd);
+}
+
+/*
  * Did the driver's position @pos jump ahead of what the hardware can have
  * played or recorded since its last pointer call? A device moves at its
  * rate, in steps of at most a period (the interrupt's, the emulator's
  * transfers of ~10 ms): a position further on (a backward step is a jump
  * of almost a buffer) is not the device's, and ALSA would take it for an
  * overrun the application sees (campaign snd_intel8x0-mpg123-1, trial
- * 39: mpg123 stops at once). Not judged: the first call of a run, a
+ * 39: mpg123 stops at once). Not judged: the first call of a run or
+ * what follows a trigger for a while (nooks_snd_pcm_trigger()), a
  * position out of the buffer (ALSA reads it as 0), a gap too long to
  * tell (the allowed step not less than the buffer).
  */
@@ -201,7 +222,8 @@ static bool nooks_snd_pcm_jumped(struct snd_pcm_runtime *rt,
 	u64 last = READ_ONCE(sub->jump_ns);
 
 	if (!last || !rt->rate || !size || pos >= size ||
-	    sub->jump_pos >= size || now < last)
+	    sub->jump_pos >= size || now < last ||
+	    now < READ_ONCE(sub->jump_from))
 		return false;
 	allowed = div_u64((now - last) * rt->rate, NSEC_PER_SEC) +
 		  rt->period_size + rt->rate / 50;
@@ -488,6 +510,7 @@ static void nooks_snd_pcm_fill(struct nooks_snd_pcm *p,
 	copy.hw_free = nooks_snd_pcm_hw_free;
 	NOOKS_ENTRY_WRAP(&copy, prepare, nooks_snd_pcm_prepare);
 	NOOKS_ENTRY_WRAP(&copy, pointer, nooks_snd_pcm_pointer);
+	NOOKS_ENTRY_WRAP(&copy, trigger, nooks_snd_pcm_trigger);
 	/*
 	 * The core's copies into its buffer, when the driver has none of its
 	 * own, are ours from the start: they translate a shifted stream's

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sndplay CARD SECONDS: play SECONDS of silence on /dev/snd/pcmC<CARD>D0p
- * (44.1 kHz, stereo, 16 bit, 1024-frame periods, 4 periods) through the
- * raw ALSA ioctls, and measure how the stream went:
+ * sndplay CARD SECONDS [PAUSE_EVERY]: play SECONDS of silence on
+ * /dev/snd/pcmC<CARD>D0p (44.1 kHz, stereo, 16 bit, 1024-frame periods,
+ * 4 periods) through the raw ALSA ioctls, and measure how the stream went.
+ * With PAUSE_EVERY (seconds of frames), the stream is paused for a second
+ * that often, as a user would (SNDRV_PCM_IOCTL_PAUSE), and must come back
+ * PAUSED and then RUNNING; the pauses do not count as late.
  *
  *   frames=     frames written (every write must succeed in full)
  *   late_ms=    wall time to play them and drain, minus their duration:
@@ -59,21 +62,49 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Pause @fd's running stream for a second; @paused adds the time. */
+static int pause_second(int fd, double *paused)
+{
+	struct snd_pcm_status st;
+	double t = now();
+
+	if (ioctl(fd, SNDRV_PCM_IOCTL_PAUSE, 1)) {
+		perror("pause");
+		return 1;
+	}
+	sleep(1);
+	memset(&st, 0, sizeof(st));
+	if (ioctl(fd, SNDRV_PCM_IOCTL_STATUS, &st) ||
+	    st.state != SNDRV_PCM_STATE_PAUSED) {
+		fprintf(stderr, "state %d while paused\n", st.state);
+		return 1;
+	}
+	if (ioctl(fd, SNDRV_PCM_IOCTL_PAUSE, 0)) {
+		perror("resume");
+		return 1;
+	}
+	*paused += now() - t;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static short silence[PERIOD * CHANNELS];
 	struct snd_pcm_hw_params hw;
 	struct snd_pcm_status st;
-	unsigned long frames = 0, total, last_ptr = 0;
-	double t0;
+	unsigned long frames = 0, total, last_ptr = 0, every = 0, next = 0;
+	double t0, paused = 0;
 	int fd, k, errors = 0;
 	char dev[64];
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: sndplay CARD SECONDS\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: sndplay CARD SECONDS [PAUSE_EVERY]\n");
 		return 2;
 	}
 	total = (unsigned long)(atof(argv[2]) * RATE);
+	if (argc == 4)
+		every = (unsigned long)(atof(argv[3]) * RATE);
+	next = every;
 	snprintf(dev, sizeof(dev), "/dev/snd/pcmC%sD0p", argv[1]);
 	fd = open(dev, O_RDWR);
 	if (fd < 0) {
@@ -127,13 +158,17 @@ int main(int argc, char **argv)
 			errors++;
 		}
 		last_ptr = st.hw_ptr;
+		if (every && frames >= next) {
+			next += every;
+			errors += pause_second(fd, &paused);
+		}
 	}
 	if (ioctl(fd, SNDRV_PCM_IOCTL_DRAIN)) {
 		perror("drain");
 		errors++;
 	}
 	printf("frames=%lu\nlate_ms=%.1f\nerrors=%d\n", frames,
-	       1000 * (now() - t0 - (double)frames / RATE), errors);
+	       1000 * (now() - t0 - paused - (double)frames / RATE), errors);
 	close(fd);
 	return errors ? 1 : 0;
 }

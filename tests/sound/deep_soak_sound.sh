@@ -56,9 +56,10 @@ done
 wait $pids
 for drv in $drivers; do
 	S=/sys/kernel/shadow/$drv
-	. "/tmp/soak.$drv" 2> /dev/null || rounds=0 bad=1
+	rounds=$(sed -n 's/^rounds=\([0-9]*\) .*/\1/p' "/tmp/soak.$drv" 2> /dev/null)
+	bad=$(sed -n 's/.* bad=\([0-9]*\)$/\1/p' "/tmp/soak.$drv" 2> /dev/null)
 	sed 's/^/# /' "/tmp/soak.$drv.log"
-	tap_ok "$([ "$rounds" -gt 0 ] && [ "$bad" = 0 ] && echo 1 || echo 0)" \
+	tap_ok "$([ "${rounds:-0}" -gt 0 ] && [ "$bad" = 0 ] && echo 1 || echo 0)" \
 		"$drv: $rounds rounds of paused playback, songs, a stopped song, a recording, mixer changes, idle: all ended well ($bad bad)"
 	tap_ok "$([ "$(cat $S/failures)" = 0 ] && [ "$(cat $S/state)" = running ] && echo 1 || echo 0)" \
 		"$drv: no failure detected in $SOAK_S s ($(cat $S/failures)), last fault: $(cat $S/last_fault)"

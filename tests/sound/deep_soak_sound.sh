@@ -47,6 +47,8 @@ modprobe shadow_sound || exit 1
 drivers=$(drivers_of_class sound supported)
 tap_plan $(($(echo $drivers | wc -w) * 3 + 1))
 end=$(($(cut -d. -f1 /proc/uptime) + SOAK_S))
+t0=$(cut -d' ' -f1 /proc/uptime)
+xrun_watch			# every underrun reported with its caller
 pids=
 for drv in $drivers; do
 	card_shadow "$drv"
@@ -54,6 +56,7 @@ for drv in $drivers; do
 	pids="$pids $!"
 done
 wait $pids
+xrun_report "$t0"
 for drv in $drivers; do
 	S=/sys/kernel/shadow/$drv
 	rounds=$(sed -n 's/^rounds=\([0-9]*\) .*/\1/p' "/tmp/soak.$drv" 2> /dev/null)

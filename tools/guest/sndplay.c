@@ -134,10 +134,16 @@ int main(int argc, char **argv)
 	while (frames < total) {
 		struct snd_xferi x = { .buf = silence, .frames = PERIOD };
 
+		errno = 0;
 		if (ioctl(fd, SNDRV_PCM_IOCTL_WRITEI_FRAMES, &x) ||
 		    x.result != PERIOD) {
-			fprintf(stderr, "write at frame %lu: %s (%ld frames)\n",
-				frames, strerror(errno), (long)x.result);
+			int err = errno;
+
+			memset(&st, 0, sizeof(st));
+			ioctl(fd, SNDRV_PCM_IOCTL_STATUS, &st);
+			fprintf(stderr, "write at frame %lu: %s (%ld frames), state %d\n",
+				frames, err ? strerror(err) : "short",
+				(long)x.result, st.state);
 			errors++;
 			if (ioctl(fd, SNDRV_PCM_IOCTL_PREPARE))
 				break;

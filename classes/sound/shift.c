@@ -212,6 +212,7 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift)
 			return ret;
 	}
 	sub->shift = shift;
+	clear_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags);
 	set_bit(NOOKS_SND_SUB_SHIFT, &sub->flags);
 	return 0;
 }
@@ -244,6 +245,7 @@ void nooks_snd_pcm_lead_in(struct snd_pcm_substream *s, snd_pcm_uframes_t to,
 	char *base;
 	int ch;
 
+	clear_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags);
 	to %= rt->buffer_size;
 	if (!to)
 		return;

@@ -252,7 +252,9 @@ static snd_pcm_uframes_t shadow_snd_played(struct snd_pcm_substream *s,
 	snd_pcm_uframes_t frames;
 	snd_pcm_sframes_t written;
 
+	/* in a lead-in (shift.c) the hardware has not reached ALSA's position */
 	if (s->stream != SNDRV_PCM_STREAM_PLAYBACK || !rt->rate ||
+	    test_bit(NOOKS_SND_SUB_LEAD_IN, &sub->flags) ||
 	    (state != SNDRV_PCM_STATE_RUNNING &&
 	     state != SNDRV_PCM_STATE_DRAINING))
 		return 0;

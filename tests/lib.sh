@@ -55,6 +55,10 @@ wait_recovered() {
 		sleep 0.1
 	done
 	echo "# state $(cat $_s/state), recoveries $(cat $_s/recoveries)"
+	# an injection armed and not fired: where its probe is
+	_d=/sys/kernel/debug
+	[ -r $_d/shadow/$1/inject ] && sed 's/^/# inject: /' $_d/shadow/$1/inject
+	[ -r $_d/kprobes/list ] && grep "\[$1\]" $_d/kprobes/list | sed 's/^/# kprobe: /'
 	return 1
 }
 

@@ -13,7 +13,7 @@
 #                                ('-' becomes '_')
 #   driver_field DRIVER COLUMN   DRIVER's field in COLUMN (a column name of
 #                                the table, any case: class, status, vm,
-#                                entries, hot); '-'
+#                                entries, hot, quirks); '-'
 #                                prints as nothing, a comma list as a
 #                                blank-separated one. Status 1: DRIVER is
 #                                not in the table; 2: no such COLUMN
@@ -21,6 +21,8 @@
 #   driver_entry DRIVER CONTEXT  its entry function in CONTEXT (ENTRIES);
 #                                status 1 when it has none there
 #   driver_contexts DRIVER       the contexts of its ENTRIES
+#   driver_quirk DRIVER QUIRK    status 0 if QUIRK is in its QUIRKS, 1 if
+#                                not
 #   driver_vm DRIVER             the tools/vm options giving its device
 #                                ("--net e1000", one line)
 #   driver_check DRIVER [PROG [MODE]]
@@ -98,6 +100,16 @@ driver_contexts() {
 	for _drv_p in $_drv_e; do
 		printf '%s\n' "${_drv_p%%:*}"
 	done
+}
+
+# driver_quirk DRIVER QUIRK: status 0 if the device DRIVER drives has
+# QUIRK (QUIRKS column), 1 if not (or DRIVER is not in the table)
+driver_quirk() {
+	_drv_q=$(driver_field "$1" quirks) || return 1
+	for _drv_p in $_drv_q; do
+		[ "$_drv_p" = "$2" ] && return 0
+	done
+	return 1
 }
 
 driver_vm() {

@@ -30,7 +30,7 @@ bad=$(awk '{ sub(/#.*/, "") } NF == 0 { next }
 	$c["VM"] !~ /^--[a-z]+(=[a-z0-9]+)?$/ { print NR ": vm " $c["VM"] }
 	$c["STATUS"] == "supported" && $c["CLASS"] == "net" {
 		for (k in c)
-			if ($c[k] == "-")
+			if (k != "QUIRKS" && $c[k] == "-")
 				print NR ": " $1 ": " k " is -"
 	}' "$DRIVERS_TABLE")
 [ -z "$bad" ] || printf '# tools/drivers:%s\n' "$bad"
@@ -46,6 +46,7 @@ echo "net: $(drivers_of_class net supported | tr "\n" " ")"
 echo "classes: $(drivers_classes | tr "\n" " ")"
 echo "vm: $(driver_of_vm --net rtl8139) $(driver_of_vm --sound ac97) $(driver_of_vm --disk)"
 echo "dashed: $(driver_field snd-hda-intel class)"
+echo "quirks: $(driver_field snd_intel8x0 quirks)|$(driver_quirk snd_intel8x0 pause-underrun; echo $?)$(driver_quirk e1000 pause-underrun; echo $?)"
 driver_field e1000 nosuchcolumn; echo "bad column: $?"
 driver_field nosuchdriver class; echo "bad driver: $?"'
 sh -c "$probe" sh "$TOP/tools/lib-drivers.sh" > "$tmp/dash" 2>&1

@@ -12,9 +12,10 @@
 # plughw (mpg123: alsa-lib's plug, mmap), a song stopped halfway, a
 # recording, mixer changes, idle gaps. Not one failure may be detected,
 # every program must end well, and the kernel log must stay quiet.
-# snd_intel8x0's playback is not paused: on QEMU's AC97 the first write
-# after a pause release fails with -EPIPE natively too (sndplay 7 3 on the
-# unshadowed driver: an underrun at each release).
+# A driver with the pause-underrun quirk (tools/drivers: snd_intel8x0)
+# plays unpaused: on QEMU's AC97 the first write after a pause release
+# fails with -EPIPE natively too (sndplay 7 3 on the unshadowed driver:
+# an underrun at each release).
 . /opt/shadowdrv/tests/lib.sh
 . /opt/shadowdrv/tests/sound/lib_cards.sh
 SOAK_S=${SOAK_S:-600}
@@ -24,7 +25,7 @@ SONG=/opt/shadowdrv/media/tone.mp3	# 4 s
 # bad=N" and a line per bad program in /tmp/soak.DRIVER
 soak_card() {
 	_out=/tmp/soak.$1 _rounds=0 _bad=0 _pause=3
-	[ "$1" = snd_intel8x0 ] && _pause=
+	driver_quirk "$1" pause-underrun && _pause=
 	: > "$_out.log"
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$3" ]; do
 		_rounds=$((_rounds + 1))

@@ -54,6 +54,12 @@ static size_t nooks_snd_shift_region(struct snd_pcm_runtime *rt, int channel,
 	return samples_to_bytes(rt, rt->buffer_size);
 }
 
+/* How many regions @rt's buffer has: 1 (interleaved), or a channel's. */
+static int nooks_snd_shift_regions(struct snd_pcm_runtime *rt)
+{
+	return nooks_snd_shift_interleaved(rt) ? 1 : rt->channels;
+}
+
 /* @frames as bytes of one region (nooks_snd_shift_region()). */
 static size_t nooks_snd_shift_bytes(struct snd_pcm_runtime *rt,
 				    snd_pcm_uframes_t frames)
@@ -192,7 +198,6 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift)
 	struct snd_pcm_runtime *rt = s->runtime;
 	struct nooks_snd_pcm *p = nooks_snd_pcm_of(s);
 	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
-	bool interleaved;
 	size_t size, by;
 	char *base;
 	int ch, ret;
@@ -200,12 +205,12 @@ int nooks_snd_pcm_shift(struct snd_pcm_substream *s, snd_pcm_uframes_t shift)
 	if (!rt->dma_area || p->orig->copy_user || p->orig->copy_kernel ||
 	    p->orig->fill_silence || atomic_read(&s->mmap_count))
 		return -EOPNOTSUPP;
-	interleaved = rt->access == SNDRV_PCM_ACCESS_RW_INTERLEAVED;
-	if (!interleaved && rt->access != SNDRV_PCM_ACCESS_RW_NONINTERLEAVED)
+	if (rt->access != SNDRV_PCM_ACCESS_RW_INTERLEAVED &&
+	    rt->access != SNDRV_PCM_ACCESS_RW_NONINTERLEAVED)
 		return -EOPNOTSUPP;
 	shift %= rt->buffer_size;
 	by = nooks_snd_shift_bytes(rt, shift);
-	for (ch = 0; ch < (interleaved ? 1 : rt->channels); ch++) {
+	for (ch = 0; ch < nooks_snd_shift_regions(rt); ch++) {
 		size = nooks_snd_shift_region(rt, ch, &base);
 		ret = nooks_snd_shift_rotate(base, size, by);
 		if (ret)
@@ -241,7 +246,7 @@ void nooks_snd_pcm_lead_in(struct snd_pcm_substream *s, snd_pcm_uframes_t to,
 {
 	struct snd_pcm_runtime *rt = s->runtime;
 	struct nooks_snd_sub *sub = nooks_snd_sub_of(s);
-	size_t size, from, len;
+	size_t from, len;
 	char *base;
 	int ch;
 
@@ -253,13 +258,11 @@ void nooks_snd_pcm_lead_in(struct snd_pcm_substream *s, snd_pcm_uframes_t to,
 	    !nooks_snd_pcm_of(s)->orig->copy_user && keep < to) {
 		from = nooks_snd_shift_bytes(rt, keep);
 		len = nooks_snd_shift_bytes(rt, to - keep);
-		for (ch = 0; ch < (nooks_snd_shift_interleaved(rt) ? 1 :
-				   rt->channels); ch++) {
-			size = nooks_snd_shift_region(rt, ch, &base);
-			if (from + len <= size)
-				snd_pcm_format_set_silence(rt->format,
-							   base + from,
-							   bytes_to_samples(rt, len));
+		/* keep < to < buffer_size: [from, from + len) is in the region */
+		for (ch = 0; ch < nooks_snd_shift_regions(rt); ch++) {
+			nooks_snd_shift_region(rt, ch, &base);
+			snd_pcm_format_set_silence(rt->format, base + from,
+						   bytes_to_samples(rt, len));
 		}
 	}
 	sub->lead_to = to;

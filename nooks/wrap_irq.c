@@ -248,6 +248,8 @@ static struct nooks_irq *nooks_irq_find(unsigned int irq, void *dev_id)
 
 static struct nooks_irq *nooks_irq_adopted_find(unsigned int irq,
 						void *dev_id);
+static struct nooks_irq *nooks_irq_adopted_first(struct nooks_domain *dom,
+						 bool released);
 static void nooks_irq_adopt_drop(struct nooks_irq *ni);
 
 static const void *nooks_free_irq(unsigned int irq, void *dev_id)
@@ -296,20 +298,8 @@ void nooks_irq_purge(struct nooks_domain *dom)
 	list_for_each_entry_safe(ni, tmp, &gone, node)
 		kfree(ni);
 
-	for (;;) {
-		struct nooks_irq *found = NULL;
-
-		rcu_read_lock();
-		list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node)
-			if (ni->dom == dom && READ_ONCE(ni->released)) {
-				found = ni;
-				break;
-			}
-		rcu_read_unlock();
-		if (!found)
-			break;
-		nooks_irq_adopt_drop(found);
-	}
+	while ((ni = nooks_irq_adopted_first(dom, true)))
+		nooks_irq_adopt_drop(ni);
 }
 
 static void nooks_devm_free_irq(struct device *dev, unsigned int irq,
@@ -444,6 +434,26 @@ static struct nooks_irq *nooks_irq_adopted_find(unsigned int irq,
 		}
 	rcu_read_unlock();
 	return found;
+}
+
+/*
+ * The first adopted record of @dom (that the tracker released, if
+ * @released), or NULL. Only the caller, the domain's manager, unlists
+ * them: the record stays valid after the RCU section.
+ */
+static struct nooks_irq *nooks_irq_adopted_first(struct nooks_domain *dom,
+						 bool released)
+{
+	struct nooks_irq *ni;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node)
+		if (ni->dom == dom && (!released || READ_ONCE(ni->released))) {
+			rcu_read_unlock();
+			return ni;
+		}
+	rcu_read_unlock();
+	return NULL;
 }
 
 /*
@@ -740,20 +750,9 @@ int nooks_irq_let_go(struct nooks_domain *dom)
 	}
 
 	/* adopted ones */
-	for (;;) {
-		struct nooks_irq *found = NULL;
-
-		rcu_read_lock();
-		list_for_each_entry_rcu(ni, &nooks_irqs_adopted, node)
-			if (ni->dom == dom) {
-				found = ni;
-				break;
-			}
-		rcu_read_unlock();
-		if (!found)
-			break;
-		devm_remove_action(found->dev, nooks_irq_adopt_gone, found);
-		nooks_irq_adopt_gone(found);
+	while ((ni = nooks_irq_adopted_first(dom, false))) {
+		devm_remove_action(ni->dev, nooks_irq_adopt_gone, ni);
+		nooks_irq_adopt_gone(ni);
 	}
 	return ret;
 }

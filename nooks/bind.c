@@ -6,14 +6,16 @@
  * every CALL rel32 (E8), JMP rel32 (E9, a tail call) and Jcc rel32 (0F 8x)
  * whose target is exactly the address of a function in the import table.
  * This file keeps the bindings, rewrites each such site to reach the
- * table's wrapper, using text_poke_bp() under text_mutex, and follows the
+ * table's wrapper, with the kernel's batched text_poke_queue() under
+ * text_mutex, and follows the
  * bound module's state.  Each patched site is recorded (address, old
  * displacement, import) so that unbinding restores the exact original
  * bytes.  Nothing outside the bound module changes.  What is not
  * redirected, by design, is listed at the top of bind_scan.c.
  *
- * text_poke_bp(), text_mutex and insn_decode() are not exported in 6.1 and
- * are resolved by name once, when nooks.ko loads (text.c).  That is acceptable here
+ * text_poke_queue(), text_mutex and insn_decode() are not exported in 6.1
+ * and are resolved by name once, when nooks.ko loads (text.c).  That is
+ * acceptable here
  * because nooks.ko is a GPL module built for exactly this kernel, these are
  * the primitives the kernel itself uses to patch module text (jump labels,
  * static calls, ftrace, kprobes), and a missing symbol makes nooks.ko fail
@@ -37,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -99,7 +102,10 @@ static bool nooks_site_is(const struct nooks_site *s, s32 disp)
 	return get_unaligned((const s32 *)(p + oplen)) == disp;
 }
 
-/* Rewrite the site's displacement; the opcode bytes stay as they are. */
+/*
+ * Queue the rewrite of the site's displacement (the opcode bytes stay as
+ * they are); nooks_text_poke_finish() makes it.
+ */
 static void nooks_poke(const struct nooks_site *s, s32 disp)
 {
 	unsigned int oplen = s->len - sizeof(s32);
@@ -107,7 +113,7 @@ static void nooks_poke(const struct nooks_site *s, s32 disp)
 
 	memcpy(buf, (const void *)s->addr, oplen);
 	put_unaligned(disp, (s32 *)(buf + oplen));
-	nooks_text_poke_live((void *)s->addr, buf, s->len);
+	nooks_text_poke_queue((void *)s->addr, buf, s->len);
 }
 
 static s32 nooks_wrapper_disp(const struct nooks_binding *b,
@@ -123,6 +129,7 @@ static void nooks_patch_all(struct nooks_binding *b)
 
 	for (i = 0; i < b->nsites; i++)
 		nooks_poke(&b->sites[i], nooks_wrapper_disp(b, &b->sites[i]));
+	nooks_text_poke_finish();
 }
 
 /* Put every recorded site back and forget it.  Takes text_mutex. */
@@ -132,7 +139,8 @@ static void nooks_restore_all(struct nooks_binding *b)
 
 	lockdep_assert_held(&nooks_bind_lock);
 	nooks_text_lock();
-	for (i = b->nsites; i-- > 0; ) {
+	/* ascending, as the sites were found: one batch */
+	for (i = 0; i < b->nsites; i++) {
 		const struct nooks_site *s = &b->sites[i];
 		struct nooks_bound_import *bi = &b->imp[s->imp];
 
@@ -142,6 +150,7 @@ static void nooks_restore_all(struct nooks_binding *b)
 			continue;
 		nooks_poke(s, s->old_disp);
 	}
+	nooks_text_poke_finish();
 	nooks_text_unlock();
 	for (i = 0; i < b->nimp; i++) {
 		memset(b->imp[i].sites, 0, sizeof(b->imp[i].sites));
@@ -217,7 +226,8 @@ static int nooks_resolve_imports(struct nooks_binding *b,
  * Rewrites every direct CALL/JMP/Jcc rel32 in @mod's core text (and init
  * text while @mod is COMING) whose target is a function of @tbl so that it
  * reaches the matching wrapper.  Safe while @mod's code runs on other CPUs:
- * each 5/6-byte branch is replaced with text_poke_bp().  The caller keeps
+ * the 5/6-byte branches are replaced the way text_poke_bp() does, in one
+ * batch (text_poke_queue()).  The caller keeps
  * @mod from being freed during the call (a module reference, or calling
  * from a module notifier for @mod); afterwards the binding follows @mod's
  * state by itself (see the top of this file).  Wrappers must stay loaded
@@ -236,6 +246,7 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 	struct nooks_range *ranges = NULL;
 	struct nooks_binding *b;
 	unsigned int nr = 0;
+	u64 t0, t1, t2;
 	bool with_init;
 	int err;
 
@@ -276,6 +287,7 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 	with_init = mod->state == MODULE_STATE_COMING &&
 		    mod->init_layout.base && mod->init_layout.text_size;
 
+	t0 = local_clock();
 	err = nooks_collect_ranges(mod, with_init, &ranges, &nr);
 	if (err)
 		goto err_unlock;
@@ -283,8 +295,10 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 	/* text_mutex keeps jump labels etc. from changing text under us. */
 	nooks_text_lock();
 	err = nooks_scan(b, mod, ranges, nr);
+	t1 = local_clock();
 	if (!err)
 		nooks_patch_all(b);
+	t2 = local_clock();
 	nooks_text_unlock();
 	kvfree(ranges);
 	if (err)
@@ -294,8 +308,10 @@ struct nooks_binding *nooks_bind_module(struct module *mod,
 	list_add(&b->node, &nooks_bindings);
 	mutex_unlock(&nooks_bind_lock);
 
-	pr_info("%s: bound %u sites for %u imports%s\n", b->name, b->nsites,
-		b->nimp, with_init ? " (core and init text)" : "");
+	pr_info("%s: bound %u sites for %u imports%s (scan %llu us, patch %llu us)\n",
+		b->name, b->nsites, b->nimp,
+		with_init ? " (core and init text)" : "",
+		div_u64(t1 - t0, NSEC_PER_USEC), div_u64(t2 - t1, NSEC_PER_USEC));
 	return b;
 
 err_unlock:
@@ -310,8 +326,8 @@ EXPORT_SYMBOL_GPL(nooks_bind_module);
  * nooks_unbind_module() - undo nooks_bind_module() and free the binding
  * @b: binding; NULL or an ERR_PTR are ignored
  *
- * Restores the original displacement of every site still patched, with
- * text_poke_bp(), so it is safe on a live module whose code runs, and in a
+ * Restores the original displacement of every site still patched, in one
+ * text_poke_queue() batch, so it is safe on a live module whose code runs, and in a
  * MODULE_STATE_GOING notifier.  If the module already went away, its sites
  * were restored then and only the record is freed.  When this returns no
  * new call from the module reaches a wrapper; calls that entered a wrapper

@@ -16,7 +16,8 @@ void nooks_text_lock(void);
 bool nooks_text_address(unsigned long addr);
 void nooks_text_unlock(void);
 void nooks_text_poke(void *addr, const void *opcode, size_t len);
-void nooks_text_poke_live(void *addr, const void *opcode, size_t len);
+void nooks_text_poke_queue(void *addr, const void *opcode, size_t len);
+void nooks_text_poke_finish(void);
 bool nooks_text_symbol(unsigned long addr, unsigned long *size,
 		       unsigned long *offset);
 

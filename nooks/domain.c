@@ -51,9 +51,22 @@ static const char * const nooks_state_names[] = {
 	[NOOKS_STATE_FAILSTOP]	= "failstop",
 };
 
+static const char * const nooks_switch_names[] = {
+	[NOOKS_SWITCH_NONE]	= "none",
+	[NOOKS_SWITCH_LIVE]	= "live",
+	[NOOKS_SWITCH_REBIND]	= "rebind",
+	[NOOKS_SWITCH_INPLACE]	= "in-place",
+};
+
 const char *nooks_mode_name(int mode)
 {
 	return nooks_mode_names[mode];
+}
+
+/* enum nooks_switch_method as last_switch/method and sysfs switch say */
+const char *nooks_switch_method_name(int method)
+{
+	return nooks_switch_names[method];
 }
 
 /* Parse a mode name; -EINVAL when unknown. */
@@ -532,6 +545,18 @@ static void nooks_switch_phase_end(struct nooks_domain *dom, int phase, u64 *t)
 	*t = now;
 }
 
+/* The switch to @mode that just ended, as last_switch/ has it, traced. */
+static void nooks_switch_traced(struct nooks_domain *dom, int mode)
+{
+	const struct nooks_switch *sw = &dom->last_switch;
+
+	trace_nooks_switch(dom->name, nooks_switch_method_name(sw->method),
+			   nooks_mode_name(mode), sw->ok,
+			   sw->ns[NOOKS_SWITCH_STOP], sw->ns[NOOKS_SWITCH_REMOVE],
+			   sw->ns[NOOKS_SWITCH_PROBE], sw->ns[NOOKS_SWITCH_REPLAY],
+			   sw->total_ns);
+}
+
 /*
  * The re-probe of a planned restart failed: nothing of the driver's is
  * left bound, what the recovery layer kept goes too.
@@ -856,6 +881,7 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF) &&
 	    nooks_domain_switch_method(dom) == NOOKS_SWITCH_INPLACE) {
 		ret = nooks_domain_switch_inplace(dom, mode);
+		nooks_switch_traced(dom, mode);
 		goto out;
 	}
 	if (dom->mod && (mode == NOOKS_MODE_OFF || old == NOOKS_MODE_OFF) &&
@@ -866,6 +892,7 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		}
 		ret = nooks_domain_switch_live(dom, mode);
 		module_put(dom->mod);
+		nooks_switch_traced(dom, mode);
 		goto out;
 	}
 	if (nooks_hook(dom, detach))
@@ -887,6 +914,7 @@ int nooks_domain_set_mode(struct nooks_domain *dom, int mode)
 		dom->last_switch.method = NOOKS_SWITCH_REBIND;
 		dom->last_switch.total_ns = local_clock() - t0;
 		dom->last_switch.ok = !ret;
+		nooks_switch_traced(dom, mode);
 		if (ret) {
 			/* back to the old mode, with its hooks */
 			WRITE_ONCE(dom->mode, old);

@@ -311,6 +311,7 @@ void nooks_domain_exit(void);
 
 const char *nooks_mode_name(int mode);
 const char *nooks_state_name(int state);
+const char *nooks_switch_method_name(int method);
 int nooks_shadow_register(const struct nooks_domain_ops *ops);
 void nooks_shadow_unregister(const struct nooks_domain_ops *ops);
 

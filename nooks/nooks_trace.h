@@ -83,6 +83,45 @@ TRACE_EVENT(nooks_recovery,
 		  __entry->ok, __entry->total_ns)
 );
 
+/*
+ * nooks_switch - a switch of a loaded driver to or from off ended: its
+ * method ("live", "in-place", "rebind"), the mode it went to, and the
+ * phases of last_switch/ (ns; 0 where the method has no such phase)
+ */
+TRACE_EVENT(nooks_switch,
+	TP_PROTO(const char *driver, const char *method, const char *mode,
+		 int ok, u64 stop_ns, u64 remove_ns, u64 probe_ns,
+		 u64 replay_ns, u64 total_ns),
+	TP_ARGS(driver, method, mode, ok, stop_ns, remove_ns, probe_ns,
+		replay_ns, total_ns),
+	TP_STRUCT__entry(
+		__string(driver, driver)
+		__string(method, method)
+		__string(mode, mode)
+		__field(int, ok)
+		__field(u64, stop_ns)
+		__field(u64, remove_ns)
+		__field(u64, probe_ns)
+		__field(u64, replay_ns)
+		__field(u64, total_ns)
+	),
+	TP_fast_assign(
+		__assign_str(driver, driver);
+		__assign_str(method, method);
+		__assign_str(mode, mode);
+		__entry->ok = ok;
+		__entry->stop_ns = stop_ns;
+		__entry->remove_ns = remove_ns;
+		__entry->probe_ns = probe_ns;
+		__entry->replay_ns = replay_ns;
+		__entry->total_ns = total_ns;
+	),
+	TP_printk("driver=%s method=%s mode=%s ok=%d stop_ns=%llu remove_ns=%llu probe_ns=%llu replay_ns=%llu total_ns=%llu",
+		  __get_str(driver), __get_str(method), __get_str(mode),
+		  __entry->ok, __entry->stop_ns, __entry->remove_ns,
+		  __entry->probe_ns, __entry->replay_ns, __entry->total_ns)
+);
+
 /* nooks_release - the tracker released a failed driver's objects of a type */
 TRACE_EVENT(nooks_release,
 	TP_PROTO(const char *driver, const char *type, unsigned int count,

@@ -126,13 +126,6 @@ static ssize_t members_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return nooks_group_show(to_dom(kobj), buf, PAGE_SIZE);
 }
 
-static const char * const nooks_switch_names[] = {
-	[NOOKS_SWITCH_NONE]	= "none",
-	[NOOKS_SWITCH_LIVE]	= "live",
-	[NOOKS_SWITCH_REBIND]	= "rebind",
-	[NOOKS_SWITCH_INPLACE]	= "in-place",
-};
-
 static ssize_t switch_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
@@ -143,7 +136,7 @@ static ssize_t switch_show(struct kobject *kobj, struct kobj_attribute *attr,
 	method = nooks_domain_switch_method(dom);
 	mutex_unlock(&dom->ctl);
 	return sysfs_emit(buf, "%s\n", method == NOOKS_SWITCH_NONE ? "unbound" :
-			  nooks_switch_names[method]);
+			  nooks_switch_method_name(method));
 }
 
 static struct kobj_attribute mode_attr = __ATTR_RW(mode);
@@ -242,7 +235,7 @@ static ssize_t sw_method_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-		nooks_switch_names[to_dom(kobj)->last_switch.method]);
+		nooks_switch_method_name(to_dom(kobj)->last_switch.method));
 }
 
 static ssize_t sw_total_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -93,6 +93,28 @@ LTTNG_TRACEPOINT_EVENT(nooks_recovery,
 	)
 )
 
+LTTNG_TRACEPOINT_EVENT(nooks_switch,
+
+	TP_PROTO(const char *driver, const char *method, const char *mode,
+		 int ok, u64 stop_ns, u64 remove_ns, u64 probe_ns,
+		 u64 replay_ns, u64 total_ns),
+
+	TP_ARGS(driver, method, mode, ok, stop_ns, remove_ns, probe_ns,
+		replay_ns, total_ns),
+
+	TP_FIELDS(
+		ctf_string(driver, driver)
+		ctf_string(method, method)
+		ctf_string(mode, mode)
+		ctf_integer(int, ok, ok)
+		ctf_integer(u64, stop_ns, stop_ns)
+		ctf_integer(u64, remove_ns, remove_ns)
+		ctf_integer(u64, probe_ns, probe_ns)
+		ctf_integer(u64, replay_ns, replay_ns)
+		ctf_integer(u64, total_ns, total_ns)
+	)
+)
+
 LTTNG_TRACEPOINT_EVENT(nooks_release,
 
 	TP_PROTO(const char *driver, const char *type, unsigned int count,

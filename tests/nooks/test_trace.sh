@@ -4,12 +4,14 @@
 # The tracepoints tell the story of a recovery (tracefs events nooks:*
 # and shadow:*): injection, containment, shadow active, every phase begun
 # and ended, replayed operations, back to passive; the phase durations add
-# up to the recovery's total.
+# up to the recovery's total. A switch of the running driver to off
+# and back to isolate (live switches, devices kept) are traced too
+# (nooks_switch), with the total last_switch/ shows.
 . /opt/shadowdrv/tests/lib.sh
 TR=/sys/kernel/tracing
 S=/sys/kernel/shadow/e1000
 POLL=$(driver_entry e1000 poll)		# e1000_clean
-tap_plan 8
+tap_plan 9
 modprobe shadow_net
 shadowctl enable e1000 shadow
 shadowdrv-net dut > /dev/null
@@ -45,4 +47,17 @@ total=$(sed -n 's/.*nooks_recovery driver=e1000 ok=1 total_ns=\([0-9]*\).*/\1/p'
 echo "# sum of phases $sum ns, recovery total $total ns"
 tap_ok $([ -n "$total" ] && [ "$sum" = "$total" ] && echo 1 || echo 0) "phase durations add up to the total"
 tap_cmd "recovery traced with ok=1" grep -q 'nooks_recovery driver=e1000 ok=1' /tmp/events
+
+echo > $TR/trace
+echo 1 > $TR/events/nooks/nooks_switch/enable
+shadowctl disable e1000 && shadowctl enable e1000 isolate
+echo 0 > $TR/events/nooks/nooks_switch/enable
+grep -o 'nooks_switch: .*' $TR/trace > /tmp/switches
+sed 's/^/# /' /tmp/switches
+us=$(cat $S/last_switch/total_us 2> /dev/null)
+ns=$(sed -n 's/.*mode=isolate .* total_ns=\([0-9]*\).*/\1/p' /tmp/switches)
+tap_ok $(grep -q 'driver=e1000 method=live mode=off ok=1 stop_ns=[1-9]' /tmp/switches &&
+	grep -q 'driver=e1000 method=live mode=isolate ok=1 stop_ns=[1-9]' /tmp/switches &&
+	[ -n "$ns" ] && [ $((ns / 1000)) = "$us" ] && echo 1 || echo 0) \
+	"live switches to off and back to isolate traced: method, mode, phases, total ${ns:-?} ns ($us us in last_switch)"
 tap_done

@@ -19,7 +19,9 @@
 # MAX_GAP_MS (default 5000). The caller sets DRIVER, and SIZE (MB, default
 # 160: it must outlast four switches and a recovery; pcnet32 moves
 # 64 MB in under 3 s between them).
-# Each switch's phases (last_switch/) are printed.
+# Each switch's phases (last_switch/) are printed, and, side by side, the
+# interruption each step and the crash's recovery cost the ping (its
+# longest gap that began while the step ran).
 . /opt/shadowdrv/tests/lib.sh
 S=/sys/kernel/shadow/$DRIVER
 XMIT=$(driver_field "$DRIVER" hot | tr ' ' '\n' | grep -m1 'xmit')
@@ -58,6 +60,8 @@ nc_pid=$!
 rx() { stat -c %s /tmp/rx.bin 2> /dev/null || echo 0; }
 rx_at_least() { wait_for 20 sh -c "[ \$(stat -c %s /tmp/rx.bin) -ge $1 ]"; }
 kept_lines() { dmesg | grep -c "$DRIVER: .*devices kept"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+: > /tmp/windows
 
 # step DESCRIPTION KEPT MODE COMMAND...: run COMMAND once 2 MB more have
 # arrived; KEPT: 1 if the step is a switch that keeps the devices, 0 if it
@@ -68,8 +72,10 @@ step() {
 	rx_at_least $(( $(rx) + 1048576 ))
 	_at=$(rx)
 	_k0=$(kept_lines)
+	_t0=$(uptime_s)
 	"$@"
 	_rc=$?
+	echo "$_t0 $(uptime_s) $_d" >> /tmp/windows
 	_k=$(( $(kept_lines) - _k0 ))
 	_now=$(view)
 	_m=$(cat "$S/mode" 2> /dev/null || echo -)
@@ -87,8 +93,10 @@ step "enable $DRIVER isolate" 1 isolate shadowctl enable "$DRIVER" isolate
 step "isolate to shadow" 0 shadow shadowctl enable "$DRIVER" shadow
 rx_at_least $(( $(rx) + 1048576 ))
 at_fault=$(rx)
+_t0=$(uptime_s)
 shadowctl inject "$DRIVER" null --function "$XMIT"
 wait_recovered "$DRIVER" 1
+echo "$_t0 $(uptime_s) crash recovery" >> /tmp/windows
 tap_ok $([ "$(cat $S/recoveries)" = 1 ] && [ "$at_fault" -lt $SIZE ] && echo 1 || echo 0) \
 	"then a crash in $XMIT (at $at_fault bytes) is contained and recovered ($(cat $S/recoveries) recoveries)"
 
@@ -102,6 +110,11 @@ tap_ok $([ "$(sha256sum < /tmp/tx.bin)" = "$(sha256sum < /tmp/rx.bin)" ] && echo
 wait $ping_pid; rc=$?
 sed 's/^/# udpping: /' /tmp/ping.out | grep -E 'sent|received|max_gap|send_errors'
 sort -k2 -n -r /tmp/gaps 2> /dev/null | head -n 8 | sed 's/^/# gap (start_s ms): /'
+# each step's interruption: the longest gap (over 5 ms) that began while
+# it ran (udpping's start_s is seconds after its t0_s, uptime's clock)
+awk -v t0="$(kv t0_s /tmp/ping.out)" 'NR == FNR { s[NR] = t0 + $1; g[NR] = $2; n = NR; next }
+	{ m = 0; for (i = 1; i <= n; i++) if (s[i] >= $1 - 0.01 && s[i] <= $2 && g[i] > m) m = g[i]
+	  $1 = $2 = ""; printf "# interruption:%s: %.1f ms\n", $0, m }' /tmp/gaps /tmp/windows
 gap=$(kv max_gap_ms /tmp/ping.out)
 tap_ok $([ $rc = 0 ] && [ "$(kv send_errors /tmp/ping.out)" = 0 ] &&
 	[ "${gap%.*}" -le "$MAX_GAP_MS" ] && echo 1 || echo 0) \

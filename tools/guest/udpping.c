@@ -25,6 +25,9 @@
  *			    echo came after it): an outage to the end
  *	  p50_rtt_ms p99_rtt_ms max_rtt_ms
  *	  max_send_lag_ms   worst lateness of a send against its schedule
+ *	  t0_s              the start, CLOCK_MONOTONIC seconds (the guest's
+ *			    /proc/uptime clock): "since the start" times
+ *			    map onto other events with it
  *	An interruption that lasts until the end of the run shows in lost= and
  *	tail_gap_ms=, not in max_gap_ms=.
  *	-w START_WAIT_MS  first probe the server every 10 ms for up to that
@@ -561,6 +564,7 @@ static int run_send(int argc, char **argv)
 	printf("p99_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 99));
 	printf("max_rtt_ms=%.3f\n", pct_ms(s.rtt_us, s.received, 100));
 	printf("max_send_lag_ms=%.3f\n", max_lag / 1e6);
+	printf("t0_s=%.3f\n", s.t0 / 1e9);
 	if (s.invalid || s.recv_errors)
 		fprintf(stderr, "udpping: ignored %llu foreign datagrams, %llu receive errors\n",
 			(unsigned long long)s.invalid,

@@ -404,11 +404,19 @@ static void nooks_domain_on_fault(struct nooks_frame *f)
 	nooks_domain_fail(dom, f->fault);
 }
 
-static int nooks_domain_attach(struct nooks_domain *dom)
+/*
+ * Bind the call sites of the driver and of the helpers its domain covers,
+ * unless bound. Until the domain runs (mode off), the wrappers forward
+ * every call as it is: a running driver may be bound before it is
+ * brought to rest (nooks_domain_switch_inplace()).
+ */
+static int nooks_domain_bind(struct nooks_domain *dom)
 {
 	struct nooks_binding *b;
 
 	lockdep_assert_held(&dom->ctl);
+	if (dom->binding)
+		return 0;
 	/* a class module loaded since may bring helpers */
 	nooks_group_find(dom, true);
 	b = nooks_iface_bind(dom);
@@ -418,25 +426,45 @@ static int nooks_domain_attach(struct nooks_domain *dom)
 		return PTR_ERR(b);
 	}
 	dom->binding = b;
-	if (dom->pdrv)
-		nooks_pci_wrap_driver(dom, dom->pdrv);
-	dom->last_fault.when_ns = 0;
-	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
-	pr_info("%s: isolated (%u call sites)\n", dom->name,
-		nooks_binding_sites(b) + nooks_group_sites(dom));
 	return 0;
 }
 
-static void nooks_domain_detach(struct nooks_domain *dom)
+/* Restore what nooks_domain_bind() bound. */
+static void nooks_domain_unbind(struct nooks_domain *dom)
 {
 	lockdep_assert_held(&dom->ctl);
-	/* injected faults go before the text is rebound */
-	nooks_swifi_detach(dom);
 	if (dom->binding) {
 		nooks_unbind_module(dom->binding);
 		dom->binding = NULL;
 	}
 	nooks_group_unbind(dom);
+}
+
+static int nooks_domain_attach(struct nooks_domain *dom)
+{
+	int ret;
+
+	ret = nooks_domain_bind(dom);
+	if (ret)
+		return ret;
+	if (dom->pdrv)
+		nooks_pci_wrap_driver(dom, dom->pdrv);
+	dom->last_fault.when_ns = 0;
+	WRITE_ONCE(dom->state, NOOKS_STATE_RUNNING);
+	pr_info("%s: isolated (%u call sites)\n", dom->name,
+		nooks_binding_sites(dom->binding) + nooks_group_sites(dom));
+	return 0;
+}
+
+/*
+ * Forget the domain's driver as isolated: what the tracker and the
+ * registries hold, its wrapped pci_driver; the domain goes native (or
+ * unloaded). Its call sites stay as they are: the wrappers forward calls
+ * from now on.
+ */
+static void nooks_domain_forget(struct nooks_domain *dom)
+{
+	lockdep_assert_held(&dom->ctl);
 	nooks_pci_unwrap_driver(dom);
 	nooks_cb_del_domain(dom);
 	nooks_track_forget_all(dom);
@@ -447,6 +475,15 @@ static void nooks_domain_detach(struct nooks_domain *dom)
 	WRITE_ONCE(dom->ifaces, 0);
 	WRITE_ONCE(dom->state, dom->mod ? NOOKS_STATE_NATIVE :
 					  NOOKS_STATE_UNLOADED);
+}
+
+static void nooks_domain_detach(struct nooks_domain *dom)
+{
+	lockdep_assert_held(&dom->ctl);
+	/* injected faults go before the text is rebound */
+	nooks_swifi_detach(dom);
+	nooks_domain_unbind(dom);
+	nooks_domain_forget(dom);
 }
 
 static const struct nooks_domain_ops *nooks_shadow_ops;
@@ -748,10 +785,19 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 	iface = nooks_iface_in_place(dom);
 	if (!iface)
 		return -EAGAIN;		/* the class went meanwhile */
+	if (!native) {
+		/* no pause for it: the wrappers forward calls until adopt */
+		ret = nooks_domain_bind(dom);
+		nooks_switch_phase_end(dom, NOOKS_SWITCH_REMOVE, &t);
+		if (ret)
+			goto out_put;
+	}
 	ret = iface->hold(dom, true);
 	if (ret) {
 		pr_err("%s: devices did not come to rest (%d): mode unchanged\n",
 		       dom->name, ret);
+		if (!native)
+			nooks_domain_unbind(dom);
 		goto out_release;
 	}
 	nooks_switch_phase_end(dom, NOOKS_SWITCH_STOP, &t);
@@ -766,12 +812,18 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 		WRITE_ONCE(dom->mode, NOOKS_MODE_OFF);
 		/* wrappers that started see the mode: none runs after this */
 		synchronize_rcu();
-		nooks_domain_detach(dom);
+		nooks_swifi_detach(dom);
+		nooks_domain_forget(dom);
 		/* the detach forgot the driver: the let-go below needs it */
 		nooks_pci_find_driver(dom);
 		nooks_switch_phase_end(dom, NOOKS_SWITCH_PROBE, &t);
+		iface->hold(dom, false);
+		nooks_switch_phase_end(dom, NOOKS_SWITCH_REPLAY, &t);
+		/* mode off: the wrappers forward calls until restored */
+		nooks_domain_unbind(dom);
+		nooks_switch_phase_end(dom, NOOKS_SWITCH_REMOVE, &t);
 		pr_info("%s: native in place, devices kept\n", dom->name);
-		goto out_release;
+		goto out_put;
 	}
 	ret = nooks_domain_attach(dom);
 	if (ret)
@@ -796,8 +848,9 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 		nooks_mode_name(mode));
 out_release:
 	iface->hold(dom, false);
-	module_put(iface->owner);
 	nooks_switch_phase_end(dom, NOOKS_SWITCH_REPLAY, &t);
+out_put:
+	module_put(iface->owner);
 	sw->ok = !ret;
 	sw->total_ns = local_clock() - t0;
 	return ret;

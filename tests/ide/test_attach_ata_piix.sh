@@ -40,7 +40,7 @@ tap_ok $([ $rc = 0 ] && [ "$(cat $S/mode)" = shadow ] && echo 1 || echo 0) \
 	"shadowctl enable $DRIVER shadow under load, no --force: exit $rc $(head -c 200 /tmp/enable.out)"
 tap_ok $([ "$(cat $S/last_switch/method)" = in-place ] && [ "$(cat $S/last_switch/ok)" = 1 ] &&
 	echo 1 || echo 0) \
-	"last_switch: $(cat $S/last_switch/method), ok $(cat $S/last_switch/ok), rest $(cat $S/last_switch/stop_us) us, bind $(cat $S/last_switch/probe_us) us, total $(cat $S/last_switch/total_us) us"
+	"last_switch: $(cat $S/last_switch/method), ok $(cat $S/last_switch/ok), bound in $(cat $S/last_switch/remove_us) us while running, then a pause of $(( $(cat $S/last_switch/stop_us) + $(cat $S/last_switch/probe_us) + $(cat $S/last_switch/replay_us) )) us (rest $(cat $S/last_switch/stop_us), adopt $(cat $S/last_switch/probe_us), release $(cat $S/last_switch/replay_us)), total $(cat $S/last_switch/total_us) us"
 wait $pid; rc=$?
 tap_ok $([ $rc = 0 ] && [ "$(cat /tmp/a.out)" = delete ] && echo 1 || echo 0) \
 	"sqlite3 through the switch: exit $rc ($(head -c 200 /tmp/a.out | tr '\n' ' '))"

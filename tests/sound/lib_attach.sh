@@ -64,7 +64,7 @@ tap_ok $([ $rc = 0 ] && [ "$(cat $S/mode)" = shadow ] && echo 1 || echo 0) \
 	"shadowctl enable $DRIVER shadow while playing, no --force: exit $rc $(head -c 200 /tmp/enable.out)"
 tap_ok $([ "$(cat $S/last_switch/method)" = in-place ] && [ "$(cat $S/last_switch/ok)" = 1 ] &&
 	echo 1 || echo 0) \
-	"last_switch: $(cat $S/last_switch/method), ok $(cat $S/last_switch/ok), rest $(cat $S/last_switch/stop_us) us, bind $(cat $S/last_switch/probe_us) us, total $(cat $S/last_switch/total_us) us"
+	"last_switch: $(cat $S/last_switch/method), ok $(cat $S/last_switch/ok), bound in $(cat $S/last_switch/remove_us) us while running, then a pause of $(( $(cat $S/last_switch/stop_us) + $(cat $S/last_switch/probe_us) + $(cat $S/last_switch/replay_us) )) us (rest $(cat $S/last_switch/stop_us), adopt $(cat $S/last_switch/probe_us), release $(cat $S/last_switch/replay_us)), total $(cat $S/last_switch/total_us) us"
 objs=$(awk '$1 ~ /^(snd_card|irq)/ { printf "%s %s ", $1, $2 }' "/sys/kernel/debug/shadow/$DRIVER/objects")
 # an interrupt the driver frees itself is tracked, a device-managed one not
 tap_ok $(echo "$objs" | grep -Eq "snd_card(_devm)? 1" &&

@@ -2,7 +2,6 @@
 # vm: --net rtl8139
 # timeout: 240
 # allow-dmesg: WARNING: .* at include/linux/dma-mapping\.h:[0-9]+ cp_start_xmit
-# allow-dmesg: kernel BUG at lib/dynamic_queue_limits\.c:[0-9]+!
 # SPDX-License-Identifier: GPL-2.0
 #
 # The net shadow's progress checks (classes/net/watchdog.c) turn failures
@@ -27,12 +26,8 @@
 #         every packet sent is dropped (tx_dropped grows, tx_packets not);
 #         the mutated code hands the DMA API a bad buffer, whose warning
 #         is the fault's own (QUIET_ALLOW);
-#   ptr   in cp_interrupt (seed 183, trial 204): what was sent is freed
-#         without being reported to byte queue limits; the queue stays
-#         stopped with nothing in the driver, the qdisc fills. When the
-#         completion reports more than was queued instead, byte queue
-#         limits' own BUG_ON() fires in the interrupt handler: a fault,
-#         contained like any other (its "kernel BUG at" line is allowed).
+# (ptr in cp_interrupt, seed 183, trial 204, is deep_watchdog_ptr_8139cp.sh:
+# its bad pointer may also corrupt kernel memory, which kills the guest.)
 # Each must be detected ("transmit stall", "receive stall", "NAPI
 # instance left scheduled", "hang"), the driver restarted, and the ping
 # must go on to the end with no send error and echoes in its last second.
@@ -41,9 +36,9 @@
 . /opt/shadowdrv/tests/lib.sh
 DRV=8139cp
 S=/sys/kernel/shadow/$DRV
-QUIET_ALLOW='WARNING: .* at include/linux/dma-mapping\.h:[0-9]+ cp_start_xmit|kernel BUG at lib/dynamic_queue_limits\.c:[0-9]+!'
+QUIET_ALLOW='WARNING: .* at include/linux/dma-mapping\.h:[0-9]+ cp_start_xmit'
 
-tap_plan 19
+tap_plan 17
 modprobe nooks_swifi
 modprobe shadow_net
 shadowctl enable $DRV shadow || exit 1
@@ -56,7 +51,6 @@ mutate_under_ping 3 loop cp_rx_poll 182 8 2 "receive stall"
 mutate_under_ping 4 loop cp_rx_poll 18 8 2 "NAPI instance left scheduled"
 mutate_under_ping 5 while1 cp_interrupt 169 8 2 "^hang"
 mutate_under_ping 6 loop cp_start_xmit 139 8 2 "transmit stall"
-mutate_under_ping 7 ptr cp_interrupt 183 8 2 "transmit stall|^bug at dql_completed"
 tap_ok "$(dmesg | grep -q 'NAPI instance cp_rx_poll .* taken over' && echo 1 || echo 0)" \
 	"the NAPI instance the aborted handler had scheduled was taken over"
 
@@ -65,7 +59,7 @@ tcp_intact 20
 sleep 60
 ping -c 3 -i 0.2 -W 1 192.0.2.2 > /dev/null 2>&1
 tap_ok "$([ $? = 0 ] && echo 1 || echo 0)" "pings answered after an idle minute"
-tap_ok "$([ "$(cat $S/recoveries)" = 7 ] && [ "$(cat $S/failures)" = 7 ] && echo 1 || echo 0)" \
+tap_ok "$([ "$(cat $S/recoveries)" = 6 ] && [ "$(cat $S/failures)" = 6 ] && echo 1 || echo 0)" \
 	"no recovery in a busy and an idle minute ($(cat $S/failures) failures)"
 quiet "the end"
 tap_done

@@ -7,16 +7,14 @@
  * whose target is exactly the address of a function in the import table.
  * This file keeps the bindings, rewrites each such site to reach the
  * table's wrapper, with the kernel's batched text_poke_queue() under
- * text_mutex, and follows the
- * bound module's state.  Each patched site is recorded (address, old
+ * text_mutex, and follows the bound module's state.  Each patched site is recorded (address, old
  * displacement, import) so that unbinding restores the exact original
  * bytes.  Nothing outside the bound module changes.  What is not
  * redirected, by design, is listed at the top of bind_scan.c.
  *
  * text_poke_queue(), text_mutex and insn_decode() are not exported in 6.1
  * and are resolved by name once, when nooks.ko loads (text.c).  That is
- * acceptable here
- * because nooks.ko is a GPL module built for exactly this kernel, these are
+ * acceptable here because nooks.ko is a GPL module built for exactly this kernel, these are
  * the primitives the kernel itself uses to patch module text (jump labels,
  * static calls, ftrace, kprobes), and a missing symbol makes nooks.ko fail
  * to load instead of patching text by hand (CR0.WP or set_memory_rw()
@@ -327,8 +325,8 @@ EXPORT_SYMBOL_GPL(nooks_bind_module);
  * @b: binding; NULL or an ERR_PTR are ignored
  *
  * Restores the original displacement of every site still patched, in one
- * text_poke_queue() batch, so it is safe on a live module whose code runs, and in a
- * MODULE_STATE_GOING notifier.  If the module already went away, its sites
+ * text_poke_queue() batch, so it is safe on a live module whose code
+ * runs, and in a MODULE_STATE_GOING notifier.  If the module already went away, its sites
  * were restored then and only the record is freed.  When this returns no
  * new call from the module reaches a wrapper; calls that entered a wrapper
  * before may still be running there: the wrappers' owner must wait for them

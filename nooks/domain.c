@@ -817,13 +817,8 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 		/* the detach forgot the driver: the let-go below needs it */
 		nooks_pci_find_driver(dom);
 		nooks_switch_phase_end(dom, NOOKS_SWITCH_PROBE, &t);
-		iface->hold(dom, false);
-		nooks_switch_phase_end(dom, NOOKS_SWITCH_REPLAY, &t);
-		/* mode off: the wrappers forward calls until restored */
-		nooks_domain_unbind(dom);
-		nooks_switch_phase_end(dom, NOOKS_SWITCH_REMOVE, &t);
 		pr_info("%s: native in place, devices kept\n", dom->name);
-		goto out_put;
+		goto out_release;
 	}
 	ret = nooks_domain_attach(dom);
 	if (ret)
@@ -849,6 +844,11 @@ static int nooks_domain_switch_inplace(struct nooks_domain *dom, int mode)
 out_release:
 	iface->hold(dom, false);
 	nooks_switch_phase_end(dom, NOOKS_SWITCH_REPLAY, &t);
+	if (native && !ret) {
+		/* mode off: the wrappers forward calls until restored */
+		nooks_domain_unbind(dom);
+		nooks_switch_phase_end(dom, NOOKS_SWITCH_REMOVE, &t);
+	}
 out_put:
 	module_put(iface->owner);
 	sw->ok = !ret;
